@@ -7,6 +7,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help book test bench lab clean
 
+# Browser assets the site serves itself (MathJax 3, the ipywidgets embed
+# manager), pinned by package-lock.json; npm writes this file on every install.
+NPM_STAMP := node_modules/.package-lock.json
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 help:
 	@echo "make book   build the HTML book into _build/html (executes every notebook)"
 	@echo "make test   run the whole test suite (library, notebooks, site, browser)"
@@ -19,8 +25,22 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# Executes every notebook (cached in _build/.jupyter_cache, so an unchanged
+# rebuild runs nothing); any warning or failing cell fails the build.
+book: $(STAMP) $(NPM_STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+# Two workers: the site and browser tests share one worker (xdist_group
+# "site"), so the book is built once while the library tests run beside it.
+test: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=book $(LAB_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks

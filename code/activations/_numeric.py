@@ -107,7 +107,11 @@ def restore(result: np.ndarray, info: InputInfo):
     """Cast a kernel result back to the input dtype; a 0-d input gives a scalar."""
     result = np.asarray(result)
     if result.dtype != info.dtype:
-        result = result.astype(info.dtype)
+        # A float16 result computed in float32 can exceed float16's range
+        # (swish_grad_beta at x = 1e4 is 2.5e7): inf is then the correctly
+        # rounded answer, not an error, so the cast must not warn.
+        with np.errstate(over="ignore"):
+            result = result.astype(info.dtype)
     return result.reshape(())[()] if info.zero_dim else result
 
 
@@ -118,3 +122,43 @@ def as_parameter(value, dtype: np.dtype, func_name: str, name: str) -> np.ndarra
     the parameter.
     """
     return as_real_array(value, func_name, f"parameter {name!r}").astype(dtype, copy=False)
+
+
+def broadcast_parameter(x: np.ndarray, param: np.ndarray, func_name: str, name: str) -> None:
+    """Raise ``ValueError`` unless ``param`` broadcasts to the shape of ``x``.
+
+    A learnable parameter (PReLU's slope, Swish's beta) may have fewer axes
+    than ``x`` or size-1 axes, but it must not enlarge the output: the
+    result of an activation has the shape of its input.
+    """
+    try:
+        shape = np.broadcast_shapes(x.shape, param.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(
+            f"{func_name}(): parameter {name!r} of shape {param.shape} does not broadcast "
+            f"to the input's shape {x.shape}"
+        )
+
+
+def sum_to_shape(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum a broadcast gradient back to a parameter's ``shape``.
+
+    When a parameter of shape ``shape`` was broadcast against the input,
+    its gradient is the sum of the elementwise gradient over every axis it
+    was repeated along: the leading axes it lacks and its size-1 axes.
+
+    Examples
+    --------
+    >>> sum_to_shape(np.ones((4, 3)), (3,))
+    array([4., 4., 4.])
+    >>> sum_to_shape(np.ones((4, 3)), (4, 1)).shape
+    (4, 1)
+    >>> float(sum_to_shape(np.ones((4, 3)), ()))
+    12.0
+    """
+    extra = grad.ndim - len(shape)
+    leading = tuple(range(extra))
+    size_one = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    return grad.sum(axis=leading + size_one, keepdims=True).reshape(shape)

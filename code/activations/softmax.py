@@ -1,31 +1,761 @@
-"""PLACEHOLDER: softmax is being written; see issue 2."""
+r"""Softmax :math:`\operatorname{softmax}(\mathbf{x})_i = e^{x_i} / \sum_j e^{x_j}` and relatives.
 
+Softmax turns a vector of scores (logits) into a probability vector; it is
+the output layer of multi-class classifiers and the weighting inside
+attention. Unlike the other activations it is a *vector* function: every
+output depends on every input of its slice, so its derivative is the
+Jacobian matrix :math:`J = \operatorname{diag}(\mathbf{s}) - \mathbf{s}\mathbf{s}^\top`.
+This module offers the value, its logarithm, the Jacobian's diagonal,
+Jacobian-vector products that never build :math:`J`, and :math:`J` itself
+for small vectors in the text.
+
+Conventions shared by every function here:
+
+* The vectors lie along ``axis`` (default the last one); the other axes
+  are batch axes. A 0-d input is a vector with one entry, whose softmax
+  is 1.
+* Limits at infinity: a slice containing ``+inf`` gives equal mass to its
+  ``+inf`` entries and 0 to the rest (the limit when they grow together);
+  a slice of only ``-inf`` has no limit and gives NaN; a NaN makes its
+  whole slice NaN. ``-inf`` next to a finite entry is a valid mask
+  (probability 0). None of these emits a floating-point warning.
+* For float32 and float16 input the exponentials, sums and quotients are
+  computed in float64 and rounded once at the end (log_softmax rounds its
+  two non-positive terms first, which costs at most a further ULP); float64
+  input is computed in float64 with error-free transformations where
+  plain rounding would lose digits.
+"""
+
+from __future__ import annotations
+
+import contextlib
 import math
+import operator
+from typing import NamedTuple
 
+import numpy as np
+import sympy as sp
+
+from ._numeric import InputInfo, real_input, restore
 from ._spec import Activation, Properties
 
-__all__ = ['softmax', 'softmax_grad', 'log_softmax', 'softmax_jvp', 'softmax_vjp', 'softmax_jacobian', 'softmax_expr', 'SOFTMAX']
+__all__ = [
+    "softmax", "softmax_grad", "log_softmax", "softmax_jvp", "softmax_vjp",
+    "softmax_jacobian", "softmax_expr", "SOFTMAX",
+]
 
-def softmax(*args, **kwargs):
-    raise NotImplementedError('softmax')
+# Without a shift, exp(x) in float64 neither overflows nor loses precision
+# while the entries of a slice lie in [-700, 600]: exp(600) * n stays finite
+# for any realistic n and exp(-700) is a normal float64. Beyond that, the
+# slice's maximum m decides (see _exponentials).
+_UNSHIFTED_MAX = 600.0
+_UNSHIFTED_MIN = -700.0
+_UNSHIFTED_MIN_MAX_FLOAT32 = -600.0
+_FAR_BELOW = 800.0                 # exp(-800) underflows to 0 in float64
+_HUGE = 2.0 ** 1000                # below -_HUGE, 2 * m would overflow
+_LARGE_TANGENT = np.finfo(np.float64).max / 4
+# Rows whose other entries sum to less than this fraction of the maximal
+# one would sum subnormal exponentials in float64; they are redone with
+# exponentials scaled up by e**128 (see _others).
+_TINY_RATIO = 2.0 ** -900
+_RESCALE = 128.0
+# Slices are processed in blocks of about this many elements, so that the
+# float64 intermediates stay in the CPU cache: several passes over a
+# cached block cost less than one pass over main memory.
+_BLOCK_ELEMENTS = 1 << 15
 
-def softmax_grad(*args, **kwargs):
-    raise NotImplementedError('softmax_grad')
 
-def log_softmax(*args, **kwargs):
-    raise NotImplementedError('log_softmax')
+def _normalize_axis(axis, ndim: int, func_name: str) -> int:
+    """Return ``axis`` as a non-negative index, or raise naming the function.
 
-def softmax_jvp(*args, **kwargs):
-    raise NotImplementedError('softmax_jvp')
+    A 0-d input counts as one vector, so it accepts ``axis`` 0 and -1.
+    """
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{func_name}() needs an integer axis; got {axis!r}") from None
+    length = max(ndim, 1)
+    if not -length <= axis < length:
+        raise ValueError(
+            f"{func_name}(): axis {axis} is out of range for input with ndim {ndim}"
+        )
+    return axis % length
 
-def softmax_vjp(*args, **kwargs):
-    raise NotImplementedError('softmax_vjp')
 
-def softmax_jacobian(*args, **kwargs):
-    raise NotImplementedError('softmax_jacobian')
+def _prepare(x, axis, func_name: str):
+    """Validate ``x`` and ``axis``; return the work array, its info and the axis."""
+    work, info = real_input(x, func_name)
+    axis = _normalize_axis(axis, 0 if info.zero_dim else work.ndim, func_name)
+    return work, info, axis
 
-def softmax_expr(*args, **kwargs):
-    raise NotImplementedError('softmax_expr')
 
-SOFTMAX = Activation(name='softmax', zh_name='softmax', fn=softmax, grad=softmax_grad, expr=softmax_expr,
-    latex='', properties=Properties((-math.inf, math.inf), False, False, 0, 'none'))
+def _by_blocks(kernel, inputs, axis: int, out_dtype) -> np.ndarray:
+    """Apply a slice kernel to cache-sized blocks of slices.
+
+    The slices (along ``axis``) of every array in ``inputs`` become the
+    rows of 2-D arrays; ``kernel(*row_blocks, out_block)`` fills the
+    corresponding rows of the result, which gets ``axis`` back in place.
+    """
+    moved = [np.moveaxis(a, axis, -1) for a in inputs]
+    n = moved[0].shape[-1]
+    rows = [m.reshape(-1, n) for m in moved]
+    out = np.empty(moved[0].shape, out_dtype)
+    out_rows = out.reshape(-1, n)
+    step = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, out_rows.shape[0], step):
+        block = slice(start, start + step)
+        kernel(*(r[block] for r in rows), out_rows[block])
+    return np.moveaxis(out, -1, axis)
+
+
+def _resolve_infinite_slices(x, m):
+    """Replace slices whose maximum is infinite by finite equivalents.
+
+    A slice with maximum ``+inf`` becomes 0 at its ``+inf`` entries and
+    ``-inf`` elsewhere (equal mass on the infinite entries); a slice of
+    only ``-inf`` becomes NaN (undefined). Their maxima become 0. This is
+    the rare path: it runs only when some slice has an infinite maximum.
+    """
+    top = m == np.inf
+    bottom = m == -np.inf
+    limit = np.where(x == np.inf, 0.0, -np.inf)
+    x = np.where(top, limit, np.where(bottom, np.nan, x)).astype(x.dtype, copy=False)
+    m = np.where(top | bottom, 0.0, m).astype(m.dtype, copy=False)
+    return x, m
+
+
+class _Exponentials(NamedTuple):
+    """Exponentials of a block of slices (rows) and where each row peaks."""
+
+    x: np.ndarray      # the rows, infinite slices resolved
+    m: np.ndarray      # the maximum of each row, shape (rows, 1); None if not needed
+    top: tuple         # (row, column) indices of one maximal entry per row; None if not needed
+    e: np.ndarray      # float64 exp(x - c), one shift c per row (0 or m)
+    e_top: np.ndarray  # e at the maximal entry; None if not needed
+
+
+def _unshifted_rows(x, m) -> np.ndarray:
+    """Rows (a bool mask) where exp(x) may be used without a shift (see _exponentials)."""
+    low_max = _UNSHIFTED_MIN_MAX_FLOAT32 if x.dtype == np.float32 else 0.0
+    bounded_below = x.min(axis=-1, keepdims=True) >= _UNSHIFTED_MIN
+    return ((m <= _UNSHIFTED_MAX) & ((m >= low_max) | bounded_below))[:, 0]
+
+
+def _shifted_exp(x, m):
+    """float64 ``exp(x - m)`` for rows that need the shift."""
+    if x.dtype == np.float32:
+        e = np.subtract(x, m, dtype=np.float64)
+        return np.exp(e, out=e)
+    return _compensated_exp_shift(x, m)
+
+
+def _compensated_exp_shift(x, m, offset=0.0):
+    """float64 ``exp(x - m + offset)`` with the rounding error of ``x - m`` corrected.
+
+    ``x - m`` is rounded when the exponents of ``x`` and ``m`` differ, and
+    an absolute error ``delta`` in the argument is a relative error
+    ``delta`` in the exponential: up to ``|x - m| * 2**-53``, i.e. hundreds
+    of ULP for ``x - m`` near -700. Knuth's TwoSum recovers the exact
+    rounding error ``err`` of the subtraction, and
+    ``exp(hi + err) = exp(hi) * (1 + err)`` to within ``err**2``.
+
+    Entries far below the maximum are first raised to a bound where
+    ``exp`` underflows to 0 anyway (also after the ``offset`` of at most
+    128 that :func:`_others` uses), so that TwoSum never meets an infinity
+    and ``x - m`` never overflows. Adding ``offset`` is exact where it is
+    used: for ``x - m <= -512``, and at the maximum.
+    """
+    # Any floor at or below m - 800 is harmless; it must stay finite and
+    # keep a - m from overflowing. m - 800 itself would round to m for
+    # |m| > 2**62, hence 2m - 800 for negative m.
+    floor = np.where(
+        m >= 0,
+        -_FAR_BELOW,
+        np.where(m >= -_HUGE, 2.0 * np.clip(m, -_HUGE, 0.0) - _FAR_BELOW,
+                 -np.finfo(np.float64).max),
+    )
+    a = np.maximum(x, floor)
+    hi = a - m
+    # TwoSum of a and -m: err = (a - (hi - b_virtual)) + (-m - b_virtual).
+    b_virtual = hi - a
+    err = np.subtract(hi, b_virtual)
+    np.subtract(a, err, out=err)
+    np.add(b_virtual, m, out=b_virtual)
+    np.subtract(err, b_virtual, out=err)
+    if offset:
+        hi += offset
+    e = np.exp(hi, out=hi)
+    np.multiply(err, e, out=err)
+    return np.add(e, err, out=e)
+
+
+def _exponentials(x, need_top: bool = True) -> _Exponentials:
+    r"""Exponentials of a block of rows, scaled by one common factor per row.
+
+    Softmax is invariant to a shift :math:`c` of its slice,
+    :math:`s_i = e^{x_i - c} / \sum_j e^{x_j - c}`. The usual choice
+    :math:`c = \max_j x_j` keeps ``exp`` from overflowing, but the
+    subtraction rounds (see :func:`_compensated_exp_shift`), so it is used
+    only when needed:
+
+    * In a row whose entries all lie in :math:`[-700, 600]`, or whose
+      maximum lies in :math:`[-600, 600]` (float32 input) or
+      :math:`[0, 600]` (float64 input), ``exp(x)`` is computed directly in
+      float64 from the exact input: nothing overflows, and exponentials
+      that are subnormal cannot affect the result.
+    * Other rows are shifted by their maximum: for float32 input the
+      difference is formed in float64 (exact far below float32's
+      precision); for float64 input with TwoSum compensation.
+
+    With ``need_top=False`` the maxima are located only when the shift
+    needs them.
+    """
+    lowest, highest = float(x.min()), float(x.max())
+    bounded = lowest >= _UNSHIFTED_MIN and highest <= _UNSHIFTED_MAX   # False for NaN
+    if bounded and not need_top:
+        return _Exponentials(x, None, None, np.exp(x, dtype=np.float64), None)
+    # Plain fancy indexing is several times cheaper than take_along_axis
+    # on small blocks.
+    top = (np.arange(x.shape[0]), np.argmax(x, axis=-1))
+    m = x[top][:, None]
+    if bounded:
+        e = np.exp(x, dtype=np.float64)
+    else:
+        if not np.isfinite(m).all():
+            x, m = _resolve_infinite_slices(x, m)
+        # The choice is made row by row, so that a row's result does not
+        # depend on the rows it is batched with.
+        plain = _unshifted_rows(x, m)
+        if plain.all():
+            e = np.exp(x, dtype=np.float64)
+        else:
+            e = np.empty(x.shape, np.float64)
+            e[plain] = np.exp(x[plain], dtype=np.float64)
+            e[~plain] = _shifted_exp(x[~plain], m[~plain])
+    return _Exponentials(x, m, top, e, e[top][:, None])
+
+
+def _split_sums(e, scale):
+    r"""Sums of the heads and of the tails of each row of ``e`` (entries in ``[0, scale]``).
+
+    Each entry is split into a head on the grid :math:`q = 2^{k-29}`, where
+    ``scale`` :math:`< 2^k`, and a tail :math:`|t| \le q/2`; both parts are
+    exact. Heads are multiples of :math:`q` below :math:`2^{29} q`, so fewer
+    than :math:`2^{24}` of them add without any rounding, and the tails'
+    rounding errors are :math:`2^{-29}` times smaller than the sum: their
+    sum plus the heads' sum is the row sum with a single rounding. (The
+    plain pairwise sum can be a few ULP off, which would be the largest
+    part of softmax's error in float64.) Also returns the per-row constant
+    that rounds a number to the grid.
+    """
+    _, exponent = np.frexp(scale)
+    magic = np.ldexp(1.5, exponent + 23)   # 1.5 * 2**52 * q: its ULP is q
+    head = np.add(e, magic)
+    head -= magic
+    head_sum = head.sum(axis=-1, keepdims=True)
+    tail = np.subtract(e, head, out=head)
+    return head_sum, tail.sum(axis=-1, keepdims=True), magic
+
+
+def _accurate_sum(e, scale) -> np.ndarray:
+    """Sum each row of ``e`` (entries in ``[0, scale]``) with one final rounding."""
+    head_sum, tail_sum, _ = _split_sums(e, scale)
+    return head_sum + tail_sum
+
+
+def _row_sum(ex: _Exponentials) -> np.ndarray:
+    """Sum of each row's exponentials, shape (rows, 1).
+
+    For float32 input the float64 sum is far more accurate than needed;
+    for float64 input it is made exact to one rounding by
+    :func:`_accurate_sum`.
+    """
+    if ex.x.dtype == np.float64:
+        return _accurate_sum(ex.e, ex.e_top)
+    return ex.e.sum(axis=-1, keepdims=True)
+
+
+def _others(ex: _Exponentials):
+    r"""Sum of each row's exponentials except the maximal entry, its ratio to it, and the total.
+
+    Returns ``(others, ratio, total)``, each of shape (rows, 1), with
+    :math:`\text{ratio} = \sum_{j \ne k} e^{x_j - x_k}`. Summing without the
+    largest term, instead of subtracting it from the total, keeps every
+    digit of the small remainder. In float64 ``others`` and ``total`` are
+    each rounded once (see :func:`_split_sums`).
+
+    When the ratio is below :math:`2^{-900}` (float64 input), the other
+    exponentials may be subnormal, and a sum of :math:`n` subnormals can be
+    off by :math:`n/2` units of the smallest subnormal: the ratio is then
+    recomputed from :math:`e^{x_j - x_k + 128}`, which are normal numbers
+    (such rows are rare: every other entry lies more than 620 below the
+    maximum).
+    """
+    ex.e[ex.top] = 0.0
+    if ex.x.dtype == np.float64:
+        head_sum, tail_sum, magic = _split_sums(ex.e, ex.e_top)
+        others = head_sum + tail_sum
+        head_top = (ex.e_top + magic) - magic
+        total = (head_sum + head_top) + (tail_sum + (ex.e_top - head_top))
+    else:
+        others = ex.e.sum(axis=-1, keepdims=True)
+        total = others + ex.e_top
+    ex.e[ex.top] = ex.e_top[:, 0]
+    ratio = others / ex.e_top
+    if ex.x.dtype == np.float64:
+        tiny = np.flatnonzero(ratio[:, 0] < _TINY_RATIO)
+        if tiny.size:
+            ratio[tiny] = _rescaled_ratio(ex.x[tiny], ex.m[tiny], ex.top[1][tiny])
+    return others, ratio, total
+
+
+def _rescaled_ratio(x, m, top_columns):
+    r""":math:`\sum_{j \ne k} e^{x_j - m}` of rows whose terms are all below :math:`2^{-900}`."""
+    e = _compensated_exp_shift(x, m, offset=_RESCALE)
+    top = (np.arange(x.shape[0]), top_columns)
+    e_top = e[top][:, None]   # exp(128)
+    e[top] = 0.0
+    return _accurate_sum(e, e.max(axis=-1, keepdims=True)) / e_top
+
+
+def _divide_rows(e, total, out, single_rounding: bool):
+    """``e / total`` into ``out``.
+
+    float32 results multiply by the reciprocal instead: the extra rounding
+    is :math:`2^{-29}` of a float32 ULP, and a float64 multiplication is
+    several times cheaper than a division.
+    """
+    if single_rounding:
+        return np.divide(e, total, out=out, casting="same_kind")
+    return np.multiply(e, 1.0 / total, out=out, casting="same_kind")
+
+
+def _probabilities_and_complements(ex: _Exponentials):
+    r"""float64 ``s`` and ``1 - s`` without cancellation (``s`` overwrites ``ex.e``).
+
+    Only the maximal entry of a row can have :math:`s_i > 1/2`; its
+    complement is the sum of the other entries over the total. For every
+    other entry :math:`s_i \le 1/2`, so ``1 - s`` loses nothing.
+    """
+    others, ratio, total = _others(ex)
+    s = _divide_rows(ex.e, total, ex.e, ex.x.dtype == np.float64)
+    complement = np.subtract(1.0, s)
+    # For a tiny ratio r, r / (1 + r) = r to far more than float64 precision.
+    complement_top = np.where(ratio < _TINY_RATIO, ratio, others / total)[:, 0]
+    complement[ex.top] = complement_top
+    # A dominant share is also better as 1 - (its complement): the
+    # complement's error shrinks by the factor complement / share < 1, and
+    # the exponential of the maximal entry drops out.
+    s[ex.top] = np.where(complement_top < 0.5, 1.0 - complement_top, s[ex.top])
+    return s, complement
+
+
+def _softmax_rows(x, out):
+    ex = _exponentials(x, need_top=x.dtype == np.float64)
+    _divide_rows(ex.e, _row_sum(ex), out, x.dtype == np.float64)
+
+
+def _softmax_grad_rows(x, out):
+    s, complement = _probabilities_and_complements(_exponentials(x))
+    np.multiply(s, complement, out=out, casting="same_kind")
+
+
+def _log_softmax_rows(x, out):
+    ex = _exponentials(x)
+    log_total = np.log1p(_others(ex)[1]).astype(x.dtype)
+    # Both terms are <= 0, so their difference cannot cancel and each may
+    # be rounded to the work dtype first: at most 1.5 ULP in all, and no
+    # float64 temporary for float32 input.
+    if out.dtype == x.dtype:
+        np.subtract(ex.x, ex.m, out=out)
+        out -= log_total
+    else:   # float16 results
+        np.subtract(np.subtract(ex.x, ex.m), log_total, out=out, casting="same_kind")
+
+
+def _tangent_rows(x, v, out):
+    ex = _exponentials(x)
+    s = _divide_rows(ex.e, _row_sum(ex), ex.e, ex.x.dtype == np.float64)
+    # Anchoring the direction at the maximal entry (w = v - v_k) leaves
+    # J v unchanged, since the rows of J sum to 0, and turns the
+    # dominant entry's v_k - <s, v> into -<s, w> without cancellation.
+    w = v.astype(np.float64)
+    w -= w[ex.top][:, None]
+    w -= np.sum(s * w, axis=-1, keepdims=True)
+    np.multiply(s, w, out=out, casting="same_kind")
+
+
+def _empty_like(work, info):
+    return restore(np.empty(work.shape, info.dtype), info)
+
+
+def softmax(x, axis=-1):
+    r"""Softmax along ``axis``.
+
+    .. math:: \operatorname{softmax}(\mathbf{x})_i = \frac{e^{x_i}}{\sum_j e^{x_j}}
+              = \frac{e^{x_i - c}}{\sum_j e^{x_j - c}} \quad \text{for any } c
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape; integers and bools become float64.
+    axis : int
+        The axis along which each vector lies (default the last).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        Probabilities in :math:`[0, 1]` summing to 1 along ``axis``, with
+        the dtype and shape of ``x``; a scalar 1.0 for 0-d input.
+
+    Raises
+    ------
+    ValueError
+        If ``axis`` is out of range for ``x``.
+    TypeError
+        For non-real input or a non-integer ``axis``.
+
+    Notes
+    -----
+    The textbook formula overflows (``inf/inf = NaN``) as soon as one logit
+    exceeds 709.8 (float64) or 88.7 (float32), and gives ``0/0`` when every
+    logit is below about -745. Shift invariance (the identity above) cures
+    both: with :math:`c = \max_j x_j` the largest exponential is 1 and none
+    overflows (Bridle 1990, ``bridle1990probabilistic``). The shift itself
+    rounds, however, and a rounding error :math:`\delta` in :math:`x_i - c`
+    is a relative error :math:`\delta` in :math:`e^{x_i - c}`: for
+    :math:`x_i - c \approx -700` that is hundreds of ULP. So the kernel
+    exponentiates the exact input without a shift whenever that can
+    neither overflow nor lose precision (every entry of the slice in
+    :math:`[-700, 600]`, or its maximum in :math:`[-600, 600]` for float32
+    input, :math:`[0, 600]` for float64), and otherwise shifts by the
+    maximum: in float64 for float32 input, and with Knuth's TwoSum error
+    compensation for float64 input (Higham 2002, section 4.3,
+    ``higham2002accuracy``). In float64 the sum of the exponentials is
+    also made exact to one rounding. The result is within a few ULP of the
+    true value for every input, including logits of :math:`\pm 10^{300}`.
+
+    The slices are processed in blocks of about 32 000 elements so that
+    the float64 intermediates stay in the CPU cache; on 10^7 float32
+    elements this runs about as fast as the naive formula.
+
+    Limits: a slice containing ``+inf`` gives equal mass to its ``+inf``
+    entries and 0 elsewhere; a slice of only ``-inf`` gives NaN; a NaN
+    makes its slice NaN.
+
+    Examples
+    --------
+    >>> softmax([1.0, 2.0, 3.0])
+    array([0.09003057, 0.24472847, 0.66524096])
+    >>> softmax([1000.0, 1000.0])          # the naive formula gives NaN
+    array([0.5, 0.5])
+    >>> softmax([[0.0, -np.inf], [np.inf, 1.0]])
+    array([[1., 0.],
+           [1., 0.]])
+    >>> float(softmax(3.0))
+    1.0
+    """
+    work, info, axis = _prepare(x, axis, "softmax")
+    if work.size == 0:
+        return _empty_like(work, info)
+    return restore(_by_blocks(_softmax_rows, [work], axis, info.dtype), info)
+
+
+def softmax_grad(x, axis=-1):
+    r"""Diagonal of the softmax Jacobian, :math:`\partial s_i / \partial x_i`.
+
+    .. math:: \frac{\partial s_i}{\partial x_i} = s_i (1 - s_i),
+              \qquad 1 - s_i = \frac{\sum_{j \ne i} e^{x_j}}{\sum_j e^{x_j}}
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape.
+    axis : int
+        The axis along which each vector lies (default the last).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        Values in :math:`[0, 1/4]` with the dtype and shape of ``x``; 0.0
+        for 0-d input (a one-entry softmax is constant).
+
+    Notes
+    -----
+    The off-diagonal entries :math:`-s_i s_j` are in :func:`softmax_jacobian`;
+    for backpropagation use :func:`softmax_vjp`, which needs the whole
+    Jacobian's action, not just its diagonal.
+
+    When one logit dominates, :math:`s_i` rounds to 1 and the textbook
+    ``s * (1 - s)`` returns 0, while the true value is about the sum of the
+    other probabilities. Only the maximal entry of a slice can have
+    :math:`s_i > 1/2`, so its complement is computed as the sum of the other
+    exponentials over the total (and its share, when above 1/2, as one
+    minus that complement), and every other complement as ``1 - s``,
+    which cannot cancel. In float64 the sums are exact to one rounding.
+
+    Examples
+    --------
+    >>> softmax_grad([0.0, 0.0])
+    array([0.25, 0.25])
+    >>> softmax_grad([0.0, -50.0])         # s * (1 - s) gives [0, 1.9e-22]
+    array([1.92874985e-22, 1.92874985e-22])
+    """
+    work, info, axis = _prepare(x, axis, "softmax_grad")
+    if work.size == 0:
+        return _empty_like(work, info)
+    return restore(_by_blocks(_softmax_grad_rows, [work], axis, info.dtype), info)
+
+
+def log_softmax(x, axis=-1):
+    r"""Logarithm of the softmax along ``axis``.
+
+    .. math:: \log \operatorname{softmax}(\mathbf{x})_i
+              = (x_i - m) - \log\Bigl(1 + \sum_{j \ne k} e^{x_j - m}\Bigr),
+              \qquad m = x_k = \max_j x_j
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape.
+    axis : int
+        The axis along which each vector lies (default the last).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        Values :math:`\le 0` with the dtype and shape of ``x``; 0.0 for 0-d
+        input. ``-inf`` only where the true value is below the dtype's
+        range (or the entry is ``-inf``).
+
+    Notes
+    -----
+    ``log(softmax(x))`` returns ``-inf`` (with a warning) wherever a
+    probability underflows, although the true value is an ordinary number
+    such as -800. The form above is computed instead. Both of its terms
+    are :math:`\le 0`, so their difference cannot cancel; the logarithm is
+    taken with ``log1p`` of the sum of the *other* exponentials, so the
+    dominant entry's value :math:`\approx -\sum_{j \ne k} e^{x_j - m}` keeps
+    full relative accuracy even when it is :math:`10^{-300}`. For a slice
+    with :math:`n` ``+inf`` entries those entries get :math:`-\log n`.
+
+    Examples
+    --------
+    >>> log_softmax([0.0, -800.0])         # log(softmax) gives [0, -inf]
+    array([   0., -800.])
+    >>> float(log_softmax([0.0, -40.0])[0])
+    -4.248354255291589e-18
+    """
+    work, info, axis = _prepare(x, axis, "log_softmax")
+    if work.size == 0:
+        return _empty_like(work, info)
+    # A true value below the dtype's range rounds to -inf, the correct
+    # result; the overflow flag it raises on the way is not an error.
+    with np.errstate(over="ignore"):
+        return restore(_by_blocks(_log_softmax_rows, [work], axis, info.dtype), info)
+
+
+def _tangent(x, v, axis, func_name: str, what: str):
+    r"""Shared kernel of :func:`softmax_jvp` and :func:`softmax_vjp` (J is symmetric)."""
+    work, info, axis = _prepare(x, axis, func_name)
+    direction, direction_info = real_input(v, func_name, what)
+    if direction.shape != work.shape or direction_info.zero_dim != info.zero_dim:
+        raise ValueError(
+            f"{func_name}(): {what} of shape {np.shape(v)} does not match the input's "
+            f"shape {np.shape(x)}"
+        )
+    out_info = InputInfo(np.result_type(info.dtype, direction_info.dtype), info.zero_dim)
+    if work.size == 0:
+        return restore(np.empty(work.shape, out_info.dtype), out_info)
+    # The JVP is linear in v: scaling by a power of two keeps v - v_k
+    # finite for |v| near the overflow threshold. An infinite or NaN
+    # tangent has no meaningful product: it gives inf/NaN, quietly.
+    highest, lowest = float(np.max(direction)), float(np.min(direction))
+    finite = math.isfinite(highest) and math.isfinite(lowest)
+    scale = 4.0 if finite and max(highest, -lowest) > _LARGE_TANGENT else 1.0
+    with np.errstate(invalid="ignore") if not finite else contextlib.nullcontext():
+        result = _by_blocks(_tangent_rows, [work, direction / scale], axis, out_info.dtype)
+    if scale != 1.0:
+        result *= scale
+    return restore(result, out_info)
+
+
+def softmax_jvp(x, v, axis=-1):
+    r"""Jacobian-vector product :math:`J \mathbf{v}` of the softmax, without forming :math:`J`.
+
+    .. math:: (J\mathbf{v})_i = s_i \Bigl(v_i - \sum_j s_j v_j\Bigr),
+              \qquad J = \operatorname{diag}(\mathbf{s}) - \mathbf{s}\mathbf{s}^\top
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape.
+    v : array_like
+        Tangent of the same shape as ``x``.
+    axis : int
+        The axis along which each vector lies (default the last).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        :math:`J\mathbf{v}` slice by slice, shape of ``x``; dtype the
+        promotion of the two inputs' dtypes.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or ``axis`` is out of range.
+
+    Notes
+    -----
+    This costs :math:`O(n)` per slice instead of the :math:`O(n^2)` of a
+    matrix product. ``v`` is first re-anchored at the maximal entry
+    :math:`k` (:math:`w = v - v_k`, which changes nothing since each row of
+    :math:`J` sums to 0): when :math:`s_k \approx 1` the difference
+    :math:`v_k - \sum_j s_j v_j` would otherwise cancel, and it equals
+    :math:`-\sum_{j \ne k} s_j w_j` exactly.
+
+    The error is a few machine epsilons times
+    :math:`s_i (|w_i| + \sum_j s_j |w_j|)` (float64 input; float32 input is
+    computed in float64 and rounded once). Where :math:`v_i` is close to
+    :math:`\sum_j s_j v_j` the result is a small difference of larger
+    terms, so its *relative* error can exceed a few ULP there: the product
+    itself is ill-conditioned in that region.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0, 3.0]); v = np.array([1.0, 0.0, -1.0])
+    >>> bool(np.allclose(softmax_jvp(x, v), softmax_jacobian(x) @ v))
+    True
+    """
+    return _tangent(x, v, axis, "softmax_jvp", "tangent 'v'")
+
+
+def softmax_vjp(x, g, axis=-1):
+    r"""Vector-Jacobian product :math:`\mathbf{g}^\top J` of the softmax (backpropagation).
+
+    .. math:: (\mathbf{g}^\top J)_i = s_i \Bigl(g_i - \sum_j s_j g_j\Bigr)
+
+    The softmax Jacobian is symmetric, so this equals :func:`softmax_jvp`
+    with ``g``; it exists under its own name because backpropagation
+    (reverse mode) asks for this product: ``g`` is the upstream gradient
+    :math:`\partial L / \partial \mathbf{s}` and the result is
+    :math:`\partial L / \partial \mathbf{x}`.
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape.
+    g : array_like
+        Upstream gradient, same shape as ``x``.
+    axis : int
+        The axis along which each vector lies (default the last).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        :math:`\partial L / \partial \mathbf{x}`, shape of ``x``.
+
+    Examples
+    --------
+    >>> x = np.array([[0.0, 1.0], [2.0, 2.0]])
+    >>> softmax_vjp(x, [[1.0, 0.0], [0.0, 1.0]])
+    array([[ 0.19661193, -0.19661193],
+           [-0.25      ,  0.25      ]])
+    """
+    return _tangent(x, g, axis, "softmax_vjp", "upstream gradient 'g'")
+
+
+def softmax_jacobian(x):
+    r"""The full softmax Jacobian over the last axis, for small vectors.
+
+    .. math:: J_{ij} = \frac{\partial s_i}{\partial x_j}
+              = s_i(\delta_{ij} - s_j), \qquad
+              J = \operatorname{diag}(\mathbf{s}) - \mathbf{s}\mathbf{s}^\top
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of shape ``(..., n)``.
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        Shape ``(..., n, n)``, symmetric, each row summing to 0; the dtype
+        of ``x``. For 0-d input the scalar derivative 0.0.
+
+    Notes
+    -----
+    Building :math:`J` costs :math:`O(n^2)` memory per vector: use
+    :func:`softmax_vjp` or :func:`softmax_jvp` in computations. The diagonal
+    is :func:`softmax_grad`'s accurate :math:`s_i(1 - s_i)`.
+
+    Examples
+    --------
+    >>> softmax_jacobian([0.0, 0.0])
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    >>> softmax_jacobian(np.zeros((4, 3))).shape
+    (4, 3, 3)
+    """
+    work, info, _ = _prepare(x, -1, "softmax_jacobian")
+    n = work.shape[-1]
+    if info.zero_dim:
+        return restore(np.zeros(1, work.dtype), info)
+    jacobian = np.empty((work.size // n if n else 0, n, n), np.float64)
+    if work.size:
+        s, complement = _probabilities_and_complements(_exponentials(work.reshape(-1, n)))
+        np.multiply(s[:, :, None], s[:, None, :], out=jacobian)
+        np.negative(jacobian, out=jacobian)
+        diagonal = jacobian.reshape(-1, n * n)[:, :: n + 1]
+        diagonal[...] = s * complement
+    return restore(jacobian.reshape(work.shape + (n,)), info)
+
+
+def softmax_expr(xs):
+    r"""SymPy form of the softmax of the symbols ``xs``, a column ``sp.Matrix``.
+
+    ``xs`` may be a sequence of symbols (or a SymPy matrix of them); a
+    single symbol is a vector of one entry, whose softmax is
+    :math:`e^{x}/e^{x} = 1`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x1, x2 = sp.symbols("x1 x2")
+    >>> s = softmax_expr([x1, x2])
+    >>> s
+    Matrix([
+    [exp(x1)/(exp(x1) + exp(x2))],
+    [exp(x2)/(exp(x1) + exp(x2))]])
+    >>> J = s.jacobian([x1, x2])
+    >>> sp.simplify(J - (sp.diag(*s) - s * s.T))
+    Matrix([
+    [0, 0],
+    [0, 0]])
+    """
+    if isinstance(xs, sp.Basic) and not isinstance(xs, sp.MatrixBase):
+        xs = [xs]
+    exponentials = [sp.exp(x) for x in xs]
+    total = sp.Add(*exponentials)
+    return sp.Matrix([e / total for e in exponentials])
+
+
+SOFTMAX = Activation(
+    name="softmax",
+    zh_name="Softmax（归一化指数函数）",
+    fn=softmax,
+    grad=softmax_grad,
+    expr=softmax_expr,
+    latex=r"\operatorname{softmax}(\mathbf{x})_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+    properties=Properties(
+        output_range=(0.0, 1.0),
+        monotonic=True,        # each s_i increases with its own x_i: ds_i/dx_i = s_i(1-s_i) >= 0
+        zero_centered=False,
+        smoothness=math.inf,
+        saturates="both",
+    ),
+    kink_convention="smooth everywhere; grad is the Jacobian diagonal s_i(1 - s_i)",
+    references=("bridle1990probabilistic", "higham2002accuracy"),
+    vector=True,
+)

@@ -1,0 +1,820 @@
+r"""A small multilayer perceptron with explicit backpropagation.
+
+This is the experiment engine of Part I. It is written for reading: every
+layer owns its forward map and its local derivative, and backpropagation
+is the chain rule applied layer by layer, from the loss back to the input.
+
+For an MLP with hidden layers :math:`k = 0, \dots, L-2` and a batch
+:math:`X` of :math:`B` rows,
+
+.. math::
+
+    h_{-1} = X, \qquad z_k = h_{k-1} W_k + b_k, \qquad h_k = f_k(z_k),
+    \qquad \text{logits} = z_{L-1} = h_{L-2} W_{L-1} + b_{L-1},
+
+and, writing :math:`\delta_k = \partial \mathcal L / \partial z_k`,
+
+.. math::
+
+    \frac{\partial \mathcal L}{\partial W_k} = h_{k-1}^{\top} \delta_k, \qquad
+    \frac{\partial \mathcal L}{\partial b_k} = \mathbf 1^{\top} \delta_k, \qquad
+    \frac{\partial \mathcal L}{\partial h_{k-1}} = \delta_k W_k^{\top}, \qquad
+    \delta_{k-1} = \frac{\partial \mathcal L}{\partial h_{k-1}} \odot f_{k-1}'(z_{k-1}).
+
+The activations :math:`f_k` come from :data:`activations.REGISTRY`. PReLU's
+slope and Swish's :math:`\beta` are learned (one value per unit) unless
+frozen; softmax as a hidden activation is backpropagated with its
+vector-Jacobian product, never with the diagonal of its Jacobian.
+
+Everything runs in float64 by default (finite-difference gradient checks
+need it); ``dtype=np.float32`` is available for speed experiments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import get
+from .prelu import prelu_grad_a
+from .sigmoid import sigmoid
+from .softmax import log_softmax, softmax, softmax_vjp
+from .swish import swish_grad_beta
+
+__all__ = [
+    "INITIALIZERS", "LOSSES", "init_weights", "Linear", "ActivationLayer", "MLP", "Report",
+    "mse", "binary_cross_entropy", "softmax_cross_entropy", "get_loss", "accuracy",
+    "SGD", "Momentum", "Adam", "History", "train", "layer_gradient_norms",
+    "numerical_gradients", "relative_error", "gradient_check",
+]
+
+# ---------------------------------------------------------------------------
+# Initializers
+# ---------------------------------------------------------------------------
+
+
+def _xavier_uniform(rng, fan_in, fan_out):
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
+def _xavier_normal(rng, fan_in, fan_out):
+    return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))
+
+
+def _he_normal(rng, fan_in, fan_out):
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))
+
+
+def _lecun_normal(rng, fan_in, fan_out):
+    return rng.normal(0.0, np.sqrt(1.0 / fan_in), (fan_in, fan_out))
+
+
+#: Weight initializers by name. Xavier/Glorot keeps the variance of both the
+#: forward signal and the backward gradient near 1 for a linear (or tanh near
+#: 0) network: Var W = 2/(fan_in + fan_out), as uniform on
+#: :math:`\pm\sqrt{6/(\mathrm{fan_{in}}+\mathrm{fan_{out}})}` (glorot2010understanding)
+#: or as a normal. He/Kaiming doubles the forward variance, Var W = 2/fan_in,
+#: to make up for ReLU zeroing half its inputs (he2015delving). LeCun normal,
+#: Var W = 1/fan_in, is the initialisation SELU's fixed point assumes
+#: (lecun1998efficient, klambauer2017self). Normals are plain, not truncated.
+#: "xavier" and "glorot" mean the uniform variant, "he"/"kaiming" and "lecun"
+#: the normal one.
+INITIALIZERS = {
+    "xavier_uniform": _xavier_uniform,
+    "xavier_normal": _xavier_normal,
+    "he_normal": _he_normal,
+    "lecun_normal": _lecun_normal,
+}
+_INIT_ALIASES = {
+    "xavier": "xavier_uniform", "glorot": "xavier_uniform", "glorot_uniform": "xavier_uniform",
+    "glorot_normal": "xavier_normal", "he": "he_normal", "kaiming": "he_normal",
+    "kaiming_normal": "he_normal", "lecun": "lecun_normal",
+}
+
+
+def init_weights(init: str, fan_in: int, fan_out: int, rng: np.random.Generator,
+                 dtype=np.float64) -> np.ndarray:
+    """Draw a ``(fan_in, fan_out)`` weight matrix with a named initializer.
+
+    Parameters
+    ----------
+    init : str
+        A key of :data:`INITIALIZERS` or an alias (``"xavier"``, ``"glorot"``,
+        ``"glorot_normal"``, ``"he"``, ``"kaiming"``, ``"lecun"``).
+    fan_in, fan_out : int
+        Number of inputs and outputs of the layer.
+    rng : numpy.random.Generator
+    dtype : dtype
+        Dtype of the result; the draw itself is in float64.
+
+    Examples
+    --------
+    >>> W = init_weights("he", 1000, 500, np.random.default_rng(0))
+    >>> round(float(W.std() * np.sqrt(1000 / 2)), 2)
+    1.0
+    """
+    key = _INIT_ALIASES.get(init, init)
+    if key not in INITIALIZERS:
+        valid = ", ".join(sorted([*INITIALIZERS, *_INIT_ALIASES]))
+        raise ValueError(f"unknown initializer {init!r}; valid names: {valid}")
+    return INITIALIZERS[key](rng, fan_in, fan_out).astype(dtype)
+
+
+# ---------------------------------------------------------------------------
+# Layers: each owns its forward map and its local derivative
+# ---------------------------------------------------------------------------
+
+
+class Linear:
+    r"""Affine layer :math:`z = x W + b`.
+
+    Backward, for upstream :math:`\delta = \partial\mathcal L/\partial z`:
+    :math:`\partial\mathcal L/\partial W = x^\top \delta`,
+    :math:`\partial\mathcal L/\partial b = \sum_{\text{rows}} \delta`,
+    :math:`\partial\mathcal L/\partial x = \delta W^\top`.
+    The bias starts at zero.
+    """
+
+    def __init__(self, n_in: int, n_out: int, init: str, rng, dtype=np.float64):
+        self.params = {"W": init_weights(init, n_in, n_out, rng, dtype),
+                       "b": np.zeros(n_out, dtype=dtype)}
+        self.grads = {}
+        self._x = None
+
+    def forward(self, x):
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, delta):
+        self.grads = {"W": self._x.T @ delta, "b": delta.sum(axis=0)}
+        return delta @ self.params["W"].T
+
+
+#: Gradients of learnable activation parameters, by activation name and
+#: parameter: ``fn(z, value, upstream=g)`` returns
+#: :math:`\sum g \odot \partial f/\partial \theta`, reduced to the parameter's shape.
+_PARAM_GRADS = {"prelu": {"a": prelu_grad_a}, "swish": {"beta": swish_grad_beta}}
+
+#: Vector-Jacobian products of vector-valued activations, ``vjp(z, g)``.
+_VJPS = {"softmax": softmax_vjp}
+
+
+class ActivationLayer:
+    r"""Elementwise (or softmax) activation :math:`h = f(z)` from the registry.
+
+    Backward: :math:`\partial\mathcal L/\partial z = g \odot f'(z)` for an
+    elementwise :math:`f`, and the vector-Jacobian product
+    :math:`J_f(z)^\top g` for softmax. A learnable parameter :math:`\theta`
+    (PReLU's ``a``, Swish's ``beta``) gets
+    :math:`\partial\mathcal L/\partial\theta_j = \sum_{\text{rows}} g_{\cdot j}\,
+    \partial f/\partial\theta(z_{\cdot j})`.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        Registry name, alias or record.
+    width : int
+        Number of units; a learnable parameter gets one value per unit
+        (He et al.'s channel-wise PReLU).
+    params : dict, optional
+        Parameter values overriding the record's defaults.
+    learnable : bool
+        Whether PReLU's slope and Swish's beta are trained (default) or
+        kept fixed at their value.
+    dtype : dtype
+    """
+
+    def __init__(self, activation, width: int, params=None, learnable: bool = True,
+                 dtype=np.float64):
+        self.record = get(activation)
+        if self.record.vector and self.record.name not in _VJPS:
+            raise ValueError(f"no vector-Jacobian product known for {self.record.name!r}")
+        values = {**self.record.params, **(params or {})}
+        trainable = _PARAM_GRADS.get(self.record.name, {}) if learnable else {}
+        self.params = {k: np.full(width, values.pop(k), dtype=dtype) for k in trainable}
+        self.fixed = values
+        self.grads = {}
+        self._z = self._h = None
+        self._dead = float("nan")  # set by backward
+
+    def _kwargs(self):
+        return {**self.fixed, **self.params}
+
+    def forward(self, z):
+        self._z = z
+        self._h = self.record.fn(z, **self._kwargs())
+        return self._h
+
+    def dead_fraction(self, slope=None) -> float:
+        """Fraction of units with :math:`f'(z) = 0` on every row of the last batch.
+
+        No gradient reaches the incoming weights of such a dead unit.
+        """
+        if slope is None:
+            slope = self.record.grad(self._z, **self._kwargs())
+        return float(np.mean(np.all(slope == 0, axis=0)))
+
+    def backward(self, g):
+        kwargs = self._kwargs()
+        slope = self.record.grad(self._z, **kwargs)
+        self._dead = self.dead_fraction(slope)
+        param_grads = _PARAM_GRADS.get(self.record.name, {})
+        self.grads = {k: param_grads[k](self._z, v, upstream=g) for k, v in self.params.items()}
+        if self.record.vector:
+            return _VJPS[self.record.name](self._z, g)
+        return g * slope
+
+    def statistics(self):
+        """Mean and standard deviation of the last output, and the dead fraction."""
+        return float(self._h.mean()), float(self._h.std()), self._dead
+
+
+# ---------------------------------------------------------------------------
+# The network
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What one backward pass measured, one entry per layer (input side first).
+
+    Attributes
+    ----------
+    grad_norms : numpy.ndarray, shape (L,)
+        Frobenius norm :math:`\\lVert\\partial\\mathcal L/\\partial W_k\\rVert` of
+        every weight matrix.
+    delta_norms : numpy.ndarray, shape (L,)
+        Norm of :math:`\\delta_k = \\partial\\mathcal L/\\partial z_k`, the
+        gradient reaching each layer's pre-activation.
+    act_mean, act_std : numpy.ndarray, shape (L-1,)
+        Mean and standard deviation of each hidden layer's output.
+    dead_fraction : numpy.ndarray, shape (L-1,)
+        Fraction of each hidden layer's units with zero derivative on the
+        whole batch.
+    """
+
+    grad_norms: np.ndarray
+    delta_norms: np.ndarray
+    act_mean: np.ndarray
+    act_std: np.ndarray
+    dead_fraction: np.ndarray
+
+
+def _per_layer(value, n: int, what: str) -> list:
+    """Repeat a single setting for ``n`` layers, or check a list has length ``n``."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"MLP(): {what} has {len(value)} entries for {n} hidden layers")
+        return list(value)
+    return [value] * n
+
+
+class MLP:
+    """Multilayer perceptron with one registry activation per hidden layer.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths from input to output: ``[2, 64, 64, 3]`` has two hidden
+        layers of 64 units and 3 logits.
+    activation : str, Activation or list
+        Activation of every hidden layer, or a list with one per layer.
+    activation_params : dict or list of dict, optional
+        Parameter values (``{"negative_slope": 0.1}``) for every hidden
+        layer, or one dict per layer.
+    learnable : bool
+        Train PReLU's slope and Swish's beta (default) or freeze them.
+    init : str
+        Weight initializer (:func:`init_weights`); biases start at zero.
+    seed : int
+        Seed of ``np.random.default_rng`` for the initial weights.
+    dtype : dtype
+        float64 (default) or float32.
+
+    Examples
+    --------
+    >>> net = MLP([2, 8, 3], activation="sigmoid", seed=0)
+    >>> sorted(net.params)
+    ['W0', 'W1', 'b0', 'b1']
+    >>> net.forward(np.zeros((5, 2))).shape
+    (5, 3)
+    """
+
+    def __init__(self, sizes, activation="relu", activation_params=None, learnable=True,
+                 init="xavier_uniform", seed=0, dtype=np.float64):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"MLP(): sizes needs at least two positive widths; got {sizes}")
+        rng = np.random.default_rng(seed)
+        n_hidden = len(sizes) - 2
+        acts = _per_layer(activation, n_hidden, "activation")
+        act_params = _per_layer(activation_params, n_hidden, "activation_params")
+        self.dtype = np.dtype(dtype)
+        self.linears = [Linear(a, b, init, rng, dtype) for a, b in zip(sizes, sizes[1:])]
+        self.activations = [ActivationLayer(f, w, p, learnable, dtype)
+                            for f, w, p in zip(acts, sizes[1:-1], act_params)]
+
+    @property
+    def params(self) -> dict:
+        """Every parameter array by name: ``W0, b0, a0, W1, ...`` (live, not copies).
+
+        ``W{k}``/``b{k}`` belong to linear layer ``k`` and a learnable
+        activation parameter of the activation that follows it is named
+        ``{param}{k}`` (``a0`` for PReLU, ``beta0`` for Swish).
+        """
+        return self._collect("params")
+
+    def _collect(self, attribute: str) -> dict:
+        out = {}
+        for k, linear in enumerate(self.linears):
+            out.update({f"{name}{k}": v for name, v in getattr(linear, attribute).items()})
+            if k < len(self.activations):
+                act = getattr(self.activations[k], attribute)
+                out.update({f"{name}{k}": v for name, v in act.items()})
+        return out
+
+    def forward(self, X):
+        """Logits for a batch ``X`` of shape ``(B, sizes[0])``; caches what backward needs."""
+        h = np.asarray(X, dtype=self.dtype)
+        for linear, act in zip(self.linears, self.activations):
+            h = act.forward(linear.forward(h))
+        return self.linears[-1].forward(h)
+
+    def backward(self, dlogits):
+        """Backpropagate ``dL/dlogits`` through the cached forward pass.
+
+        Returns
+        -------
+        grads : dict
+            ``dL/dθ`` for every entry of :attr:`params`, same keys and shapes.
+        report : Report
+            Per-layer gradient norms and activation statistics.
+        """
+        delta = np.asarray(dlogits, dtype=self.dtype)
+        delta_norms = [np.linalg.norm(delta)]
+        g = self.linears[-1].backward(delta)
+        for linear, act in zip(self.linears[-2::-1], self.activations[::-1]):
+            delta = act.backward(g)
+            delta_norms.append(np.linalg.norm(delta))
+            g = linear.backward(delta)
+        stats = np.array([act.statistics() for act in self.activations]).reshape(-1, 3)
+        report = Report(
+            grad_norms=np.array([np.linalg.norm(lin.grads["W"]) for lin in self.linears]),
+            delta_norms=np.array(delta_norms[::-1]),
+            act_mean=stats[:, 0], act_std=stats[:, 1], dead_fraction=stats[:, 2],
+        )
+        return self._collect("grads"), report
+
+    def dead_fraction(self, X) -> list:
+        """Fraction of dead units of every hidden layer on ``X`` (a forward pass only)."""
+        self.forward(X)
+        return [act.dead_fraction() for act in self.activations]
+
+    def loss_and_grads(self, X, y, loss="softmax_cross_entropy"):
+        """Forward, loss and backward in one call: ``(loss, grads, report, logits)``."""
+        logits = self.forward(X)
+        value, dlogits = get_loss(loss)(logits, y)
+        grads, report = self.backward(dlogits)
+        return value, grads, report, logits
+
+
+# ---------------------------------------------------------------------------
+# Losses: each returns (mean loss, gradient with respect to the logits)
+# ---------------------------------------------------------------------------
+
+
+def mse(outputs, targets):
+    r"""Mean squared error over all :math:`N` elements.
+
+    .. math::
+
+        \mathcal L = \frac1N \sum_i (z_i - y_i)^2, \qquad
+        \frac{\partial\mathcal L}{\partial z_i} = \frac{2 (z_i - y_i)}{N}
+
+    ``targets`` is reshaped to the shape of ``outputs``.
+
+    Examples
+    --------
+    >>> loss, grad = mse(np.array([[1.0], [3.0]]), [1, 1])
+    >>> float(loss), grad.ravel().tolist()
+    (2.0, [0.0, 2.0])
+    """
+    z = np.asarray(outputs)
+    diff = z - np.asarray(targets, dtype=z.dtype).reshape(z.shape)
+    return np.mean(diff * diff), diff * (2 / diff.size)
+
+
+def binary_cross_entropy(logits, targets):
+    r"""Binary cross-entropy of sigmoid outputs, computed from the logits.
+
+    .. math::
+
+        \mathcal L = \frac1N \sum_i \bigl[\operatorname{softplus}(z_i) - y_i z_i\bigr]
+                   = -\frac1N \sum_i \bigl[y_i \log\sigma(z_i) + (1-y_i)\log(1-\sigma(z_i))\bigr],
+        \qquad
+        \frac{\partial\mathcal L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}
+
+    Notes
+    -----
+    With :math:`\operatorname{softplus}(z) = \max(z, 0) + \log(1 + e^{-|z|})`
+    the exponent is never positive, so nothing overflows for any logit,
+    and :math:`\max(z,0) - y z` is exact for 0/1 labels. The per-sample loss
+    therefore keeps full relative accuracy even when it is tiny (a
+    confident right answer, :math:`z = 40, y = 1` gives
+    :math:`\approx 4.2\cdot10^{-18}`), where
+    :math:`-\log\sigma(z)` computed from a rounded :math:`\sigma` gives 0.
+    The gradient is computed as :math:`(1-y)\sigma(z) - y\,\sigma(-z)`, which
+    equals :math:`\sigma(z) - y` for :math:`y \in [0, 1]` but, unlike it, keeps
+    full relative accuracy when :math:`\sigma(z)` rounds to :math:`y`.
+
+    Parameters
+    ----------
+    logits : array_like
+        Any shape, e.g. ``(B, 1)``.
+    targets : array_like
+        Labels in :math:`[0, 1]`, reshaped to the logits' shape.
+
+    Examples
+    --------
+    >>> loss, grad = binary_cross_entropy(np.array([0.0, 1e4, -1e4]), [1, 1, 0])
+    >>> round(float(loss), 6), grad.tolist()
+    (0.231049, [-0.16666666666666666, -0.0, 0.0])
+    """
+    z = np.asarray(logits)
+    y = np.asarray(targets, dtype=z.dtype).reshape(z.shape)
+    per_sample = np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    # sigma(z) - y rewritten as (1-y) sigma(z) - y sigma(-z): no subtraction of
+    # nearly equal numbers, so a confident right answer keeps its tiny gradient.
+    grad = (1 - y) * sigmoid(z) - y * sigmoid(-z)
+    return np.mean(per_sample), grad / z.size
+
+
+def softmax_cross_entropy(logits, targets):
+    r"""Softmax cross-entropy computed from the logits, averaged over rows.
+
+    .. math::
+
+        \mathcal L = -\frac1B \sum_{b} \sum_k y_{bk} \log\operatorname{softmax}(z_b)_k,
+        \qquad
+        \frac{\partial\mathcal L}{\partial z_{bk}}
+        = \frac{\operatorname{softmax}(z_b)_k - y_{bk}}{B}
+
+    Notes
+    -----
+    :math:`\log\operatorname{softmax}` comes from
+    :func:`activations.log_softmax`, which subtracts the row maximum before
+    exponentiating, so no logit overflows (``±1e4`` is fine). For integer
+    labels the gradient entry of the true class,
+    :math:`\operatorname{softmax}(z)_k - 1`, is computed as minus the sum of
+    the other probabilities: a sum of positive terms, so a confident right
+    answer keeps its tiny gradient instead of rounding to 0.
+
+    Parameters
+    ----------
+    logits : array_like, shape (B, K)
+    targets : array_like
+        Integer class labels of shape ``(B,)`` or probabilities of shape
+        ``(B, K)`` whose rows sum to 1.
+
+    Examples
+    --------
+    >>> loss, grad = softmax_cross_entropy(np.array([[1e4, 0.0, -1e4]]), [1])
+    >>> float(loss), grad.tolist()
+    (10000.0, [[1.0, -1.0, 0.0]])
+    """
+    z = np.asarray(logits)
+    targets = np.asarray(targets)
+    batch = z.shape[0] if z.ndim > 1 else 1
+    log_p, p = log_softmax(z, axis=-1), softmax(z, axis=-1)
+    if targets.ndim == z.ndim:  # probabilities
+        y = targets.astype(z.dtype, copy=False)
+        return -np.sum(y * log_p) / batch, (p - y) / batch
+    labels = targets.astype(np.intp)[..., None]
+    loss = -np.sum(np.take_along_axis(log_p, labels, axis=-1)) / batch
+    # p_k - 1 = -(sum of the other probabilities): summed directly it keeps the
+    # tiny gradient of a confident right answer, which 1 - p_k rounds to 0.
+    onehot = np.arange(z.shape[-1]) == labels
+    grad = np.where(onehot, -np.sum(np.where(onehot, 0, p), axis=-1, keepdims=True), p)
+    return loss, grad / batch
+
+
+#: Losses by name; each maps ``(logits, targets)`` to ``(loss, dL/dlogits)``.
+LOSSES = {
+    "mse": mse,
+    "binary_cross_entropy": binary_cross_entropy,
+    "softmax_cross_entropy": softmax_cross_entropy,
+}
+_LOSS_ALIASES = {"bce": "binary_cross_entropy", "cross_entropy": "softmax_cross_entropy",
+                 "ce": "softmax_cross_entropy"}
+
+
+def get_loss(loss):
+    """Look up a loss by name or alias (``"bce"``, ``"ce"``); a callable is returned as is."""
+    if callable(loss):
+        return loss
+    key = _LOSS_ALIASES.get(loss, loss)
+    if key not in LOSSES:
+        valid = ", ".join(sorted([*LOSSES, *_LOSS_ALIASES]))
+        raise ValueError(f"unknown loss {loss!r}; valid names: {valid}")
+    return LOSSES[key]
+
+
+def accuracy(logits, y, loss="softmax_cross_entropy") -> float:
+    """Fraction of correct predictions: argmax for softmax, ``z > 0`` for BCE.
+
+    Returns NaN for MSE, a regression loss.
+    """
+    fn = get_loss(loss)
+    z = np.asarray(logits)
+    if fn is softmax_cross_entropy:
+        return float(np.mean(np.argmax(z, axis=-1) == np.asarray(y)))
+    if fn is binary_cross_entropy:
+        return float(np.mean((z > 0).ravel() == (np.asarray(y) > 0.5).ravel()))
+    return float("nan")
+
+
+# ---------------------------------------------------------------------------
+# Optimizers: step(params, grads) updates the arrays in params in place
+# ---------------------------------------------------------------------------
+
+
+class SGD:
+    r"""Plain gradient descent, :math:`\theta \leftarrow \theta - \eta\, g`."""
+
+    def __init__(self, lr: float = 0.1):
+        self.lr = lr
+
+    def step(self, params: dict, grads: dict) -> None:
+        for key, p in params.items():
+            p -= self.lr * grads[key]
+
+
+class Momentum:
+    r"""Gradient descent with (heavy-ball) momentum.
+
+    .. math:: v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\, v
+
+    The velocity :math:`v` averages recent gradients, so steps grow along
+    directions that agree from step to step and cancel along oscillating ones.
+    """
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9):
+        self.lr, self.momentum = lr, momentum
+        self.velocity = {}
+
+    def step(self, params: dict, grads: dict) -> None:
+        for key, p in params.items():
+            v = self.velocity.setdefault(key, np.zeros_like(p))
+            v *= self.momentum
+            v += grads[key]
+            p -= self.lr * v
+
+
+class Adam:
+    r"""Adam (kingma2015adam), with the paper's default hyper-parameters.
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        \theta \leftarrow \theta - \eta\,
+        \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon}
+
+    The bias corrections undo the zero initialisation of :math:`m` and
+    :math:`v` in the first steps.
+    """
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m, self.v, self.t = {}, {}, 0
+
+    def step(self, params: dict, grads: dict) -> None:
+        self.t += 1
+        correction1 = 1 - self.beta1 ** self.t
+        correction2 = 1 - self.beta2 ** self.t
+        for key, p in params.items():
+            g = grads[key]
+            m = self.m.setdefault(key, np.zeros_like(p))
+            v = self.v.setdefault(key, np.zeros_like(p))
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+
+
+# ---------------------------------------------------------------------------
+# Training
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run.
+
+    ``loss`` and ``accuracy`` average the epoch's mini-batches (weighted by
+    their size), as seen while training; ``grad_norms`` averages the
+    backward report's ``grad_norms`` over them: each layer's
+    :math:`\\lVert\\partial\\mathcal L/\\partial W_k\\rVert` for an :class:`MLP`,
+    each time step's :math:`\\lVert\\partial\\mathcal L/\\partial h_t\\rVert` for a
+    recurrent net. ``dead_fraction`` (MLP only) is measured on the whole
+    training set after the epoch.
+    ``val_loss``/``val_accuracy`` are filled when validation data is given.
+    """
+
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+    dead_fraction: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+
+
+def _minibatches(n: int, batch_size: int, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def train(net: MLP, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int = 100,
+          batch_size: int = 32, seed: int = 0, validation=None, progress: bool = False):
+    """Train ``net`` with seeded mini-batches and return its :class:`History`.
+
+    Parameters
+    ----------
+    net : MLP or activations.rnn.RecurrentNet
+        Trained in place. Any model with ``params``, ``dtype``, ``forward``
+        and ``loss_and_grads`` works; ``dead_fraction`` is recorded when the
+        model has that method.
+    X, y : array_like
+        Inputs ``(n, sizes[0])`` and targets (labels for the cross-entropies).
+    loss : str or callable
+        A :data:`LOSSES` name or ``fn(logits, y) -> (loss, dlogits)``.
+    optimizer : SGD, Momentum or Adam, optional
+        Defaults to ``Adam()``.
+    epochs, batch_size : int
+        ``batch_size >= n`` gives full-batch training.
+    seed : int
+        Seed of ``np.random.default_rng`` for the order of the mini-batches.
+    validation : tuple (X_val, y_val), optional
+        Evaluated after every epoch.
+    progress : bool
+        Show a tqdm progress bar over the epochs.
+
+    Examples
+    --------
+    >>> from activations.data import xor
+    >>> X, y = xor(64, noise=0.05)
+    >>> net = MLP([2, 8, 2], activation="tanh", seed=1)
+    >>> history = train(net, X, y, optimizer=Adam(0.05), epochs=60, batch_size=16)
+    >>> history.accuracy[-1]
+    1.0
+    """
+    X = np.asarray(X, dtype=net.dtype)
+    y = np.asarray(y)
+    optimizer = optimizer or Adam()
+    rng = np.random.default_rng(seed)
+    history = History()
+    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
+        totals, norms = np.zeros(2), 0.0
+        for batch in _minibatches(len(X), batch_size, rng):
+            value, grads, report, logits = net.loss_and_grads(X[batch], y[batch], loss)
+            optimizer.step(net.params, grads)
+            totals += len(batch) * np.array([value, accuracy(logits, y[batch], loss)])
+            norms = norms + len(batch) * report.grad_norms
+        history.loss.append(float(totals[0] / len(X)))
+        history.accuracy.append(float(totals[1] / len(X)))
+        history.grad_norms.append(norms / len(X))
+        if hasattr(net, "dead_fraction"):
+            history.dead_fraction.append(net.dead_fraction(X))
+        if validation is not None:
+            logits = net.forward(np.asarray(validation[0], dtype=net.dtype))
+            history.val_loss.append(float(get_loss(loss)(logits, validation[1])[0]))
+            history.val_accuracy.append(accuracy(logits, validation[1], loss))
+    return history
+
+
+def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: int = 256,
+                         init: str = "xavier_uniform", activation_params=None, seed: int = 0):
+    r"""Gradient norm of every layer of a deep, freshly initialised MLP.
+
+    The standard vanishing/exploding-gradient experiment: a ``depth``-layer
+    MLP of constant ``width`` (``depth - 1`` hidden layers) gets a batch of
+    standard-normal inputs with random labels of ``width`` classes; one
+    backward pass of the softmax cross-entropy gives
+    :math:`\lVert\partial\mathcal L/\partial W_k\rVert` for
+    :math:`k = 0, \dots, \mathrm{depth}-1`, and the norms of the
+    backpropagated signal :math:`\delta_k`. A ratio far from 1 between the
+    first and the last layer is the vanishing (or exploding) gradient. (For
+    ReLU-like activations the weight gradients
+    :math:`h_{k-1}^\top\delta_k` can stay level while both the forward
+    signal and :math:`\delta_k` shrink, so look at ``delta_norms`` and
+    ``act_std`` too.)
+
+    Returns
+    -------
+    Report
+        From :meth:`MLP.backward`; ``grad_norms`` has ``depth`` entries.
+
+    Examples
+    --------
+    >>> report = layer_gradient_norms("sigmoid", depth=10)
+    >>> bool(report.grad_norms[0] < 1e-3 * report.grad_norms[-1])
+    True
+    """
+    rng = np.random.default_rng(seed)
+    net = MLP([width] * (depth + 1), activation=activation, activation_params=activation_params,
+              init=init, seed=seed)
+    X = rng.standard_normal((batch, width))
+    labels = rng.integers(0, width, batch)
+    return net.loss_and_grads(X, labels)[2]
+
+
+# ---------------------------------------------------------------------------
+# Gradient checking
+# ---------------------------------------------------------------------------
+
+
+def numerical_gradients(model, X, y, loss="softmax_cross_entropy", h: float = 1e-6) -> dict:
+    r"""Central finite differences of the loss for every parameter entry.
+
+    .. math::
+
+        rac{\partial\mathcal L}{\partial	heta_i} pprox
+        rac{\mathcal L(	heta + h e_i) - \mathcal L(	heta - h e_i)}{2h}
+
+    The truncation error is :math:`O(h^2)` and the rounding error about
+    :math:`\epsilon\,|\mathcal L| / h`; in float64 :math:`h = 10^{-6}`
+    keeps both near :math:`10^{-10}`. Each entry costs two forward passes,
+    so use tiny models. Parameters are restored exactly afterwards.
+
+    Parameters
+    ----------
+    model : MLP or activations.rnn.RecurrentNet
+    X, y : array_like
+        A batch and its targets.
+    loss : str or callable
+    h : float
+        Step.
+
+    Returns
+    -------
+    dict
+        Same keys and shapes as ``model.params``.
+    """
+    loss_fn = get_loss(loss)
+    numeric = {}
+    for key, p in model.params.items():
+        grad = np.zeros_like(p)
+        for index in np.ndindex(p.shape):
+            saved = p[index]
+            p[index] = saved + h
+            upper = loss_fn(model.forward(X), y)[0]
+            p[index] = saved - h
+            lower = loss_fn(model.forward(X), y)[0]
+            p[index] = saved
+            grad[index] = (upper - lower) / (2 * h)
+        numeric[key] = grad
+    return numeric
+
+
+def relative_error(analytic, numeric) -> float:
+    r"""Relative error of a gradient array in the max norm.
+
+    .. math::
+        rac{\max_i |g_i - \hat g_i|}{\maxigl(\max_i |g_i|, \max_i |\hat g_i|igr)}
+
+    Measured against the largest entry of the array rather than entry by
+    entry, because finite differences have an absolute error floor (about
+    :math:`10^{-10}` in float64) that would swamp tiny entries; every array
+    (each ``W``, ``b``, ``a``, ``beta``) is judged separately, so a small
+    array is not hidden behind a large one. 0 when both are exactly zero.
+
+    Examples
+    --------
+    >>> print(f"{relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.000002])):.3g}")
+    1e-06
+    """
+    analytic, numeric = np.asarray(analytic), np.asarray(numeric)
+    scale = max(np.max(np.abs(analytic)), np.max(np.abs(numeric)))
+    return 0.0 if scale == 0 else float(np.max(np.abs(analytic - numeric)) / scale)
+
+
+def gradient_check(model, X, y, loss="softmax_cross_entropy", h: float = 1e-6) -> dict:
+    """Relative error (:func:`relative_error`) of every backprop gradient array.
+
+    Compares ``model.loss_and_grads`` with :func:`numerical_gradients`; a
+    correct backward pass in float64 gives about 1e-8 or less per array.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> net = MLP([3, 4, 2], activation="tanh")
+    >>> errors = gradient_check(net, rng.standard_normal((5, 3)), [0, 1, 1, 0, 1])
+    >>> sorted(errors), max(errors.values()) < 1e-6
+    (['W0', 'W1', 'b0', 'b1'], True)
+    """
+    grads = model.loss_and_grads(X, y, loss)[1]
+    numeric = numerical_gradients(model, X, y, loss, h)
+    return {key: relative_error(grads[key], numeric[key]) for key in numeric}

@@ -1,0 +1,259 @@
+r"""The book's figure style and the plots every chapter shares.
+
+Every figure of the book goes through this module, so all chapters look
+alike and a style change happens in one place. Labels are English or
+matplotlib mathtext (``$\sigma'(x)$``): the figures render on a machine
+without CJK fonts. :func:`use_house_style` also switches notebook output to
+SVG, which stays crisp at any zoom and needs no font on the reader's side
+(glyphs are stored as paths).
+
+>>> import activations.plotting as aplt
+>>> fig, axes = aplt.plot_function_and_derivative("sigmoid")
+>>> [ax.get_ylabel() for ax in axes]
+['$f(x)$', "$f'(x)$"]
+>>> aplt.plt.close(fig)
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.mathtext import MathTextParser
+
+from . import get
+
+__all__ = [
+    "COLORS", "use_house_style", "new_axes", "plot_function_and_derivative",
+    "plot_curves", "plot_gradient_by_depth", "plot_parameter_paths", "plt",
+]
+
+#: Named colours (colour-blind safe, Okabe–Ito) so every chapter uses the same
+#: colour for the same role.
+COLORS = {
+    "value": "#0072B2",       # blue: the function
+    "derivative": "#D55E00",  # vermilion: its derivative
+    "naive": "#CC79A7",       # pink: the naive formula
+    "reference": "#000000",   # black: exact / bound
+    "compare": "#009E73",     # green: a second activation or variant
+    "accent": "#E69F00",      # orange: highlights
+    "muted": "#999999",       # grey: guides
+}
+
+#: Colour cycle for figures with several curves.
+CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+_STYLE = {
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 200,  # 2x PNG when a PNG is saved
+    "savefig.bbox": "tight",
+    "svg.fonttype": "path",  # glyphs as paths: no font needed to view
+    "svg.hashsalt": "activations",  # stable ids: unchanged figure, unchanged SVG
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "lines.linewidth": 2.0,
+    "legend.frameon": False,
+    "mathtext.fontset": "dejavusans",
+}
+
+
+def use_house_style(svg: bool = True) -> None:
+    """Apply the book's matplotlib style (and SVG output in a notebook).
+
+    Parameters
+    ----------
+    svg : bool
+        In an IPython kernel with the inline backend, make figures SVG
+        (crisp at any zoom). Outside IPython this has no effect.
+    """
+    plt.rcParams.update(_STYLE)
+    if svg:
+        _inline_svg()
+
+
+def _inline_svg() -> None:
+    """Switch the inline backend to SVG when running under IPython."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # plain Python: nothing to configure
+        return
+    if get_ipython() is not None:
+        # No date in the SVG metadata: an unchanged figure gives unchanged bytes.
+        set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def new_axes(ncols: int = 1, width: float = 3.4, height: float = 3.0):
+    """A figure with ``ncols`` axes side by side in the house style.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : matplotlib.axes.Axes or ndarray of Axes
+        A single Axes when ``ncols == 1``.
+    """
+    # Applied globally, not in an rc_context: some settings (line width) are
+    # read when a curve is drawn, after this function has returned.
+    plt.rcParams.update(_STYLE)
+    fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), layout="constrained")
+    return fig, axes
+
+
+def _math_title(latex: str, fallback: str) -> str:
+    """``$latex$`` if matplotlib's mathtext can draw it, else ``fallback``."""
+    if not latex:
+        return fallback
+    text = f"${latex}$"
+    try:
+        MathTextParser("path").parse(text)
+    except ValueError:  # e.g. \begin{cases}, which mathtext lacks
+        return fallback
+    return text
+
+
+def plot_function_and_derivative(activation, x=None, axes=None, **params):
+    r"""Plot an activation (left) and its derivative (right).
+
+    Parameters
+    ----------
+    activation : str or Activation
+        Registry name (``"sigmoid"``) or record.
+    x : array_like, optional
+        Abscissae; default 801 points on :math:`[-6, 6]`.
+    axes : pair of Axes, optional
+        Where to draw; a new figure is made when omitted.
+    **params
+        Keyword parameters of the activation (``negative_slope=0.1``);
+        the record's defaults fill the rest.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+    """
+    record = get(activation)
+    if record.vector:
+        raise ValueError(f"{record.name} maps vectors to vectors; plot it component-wise")
+    x = np.linspace(-6.0, 6.0, 801) if x is None else np.asarray(x, dtype=np.float64)
+    kwargs = {**record.params, **params}
+    if axes is None:
+        fig, axes = new_axes(2)
+    else:
+        fig = axes[0].figure
+    value_ax, grad_ax = axes
+    value_ax.plot(x, record.fn(x, **kwargs), color=COLORS["value"])
+    value_ax.set(xlabel="$x$", ylabel="$f(x)$",
+                 title=_math_title(record.latex, record.name))
+    grad_ax.plot(x, record.grad(x, **kwargs), color=COLORS["derivative"])
+    grad_ax.set(xlabel="$x$", ylabel="$f'(x)$", title=f"derivative of {record.name}")
+    for ax in axes:
+        ax.axhline(0.0, color=COLORS["muted"], linewidth=0.8)
+        ax.axvline(0.0, color=COLORS["muted"], linewidth=0.8)
+    return fig, np.asarray(axes)
+
+
+def plot_curves(x, curves: Mapping[str, np.ndarray], ax=None, *, xlabel="$x$", ylabel="",
+                title="", logy=False, colors: Mapping[str, str] | None = None):
+    """Plot several labelled curves against one abscissa.
+
+    Parameters
+    ----------
+    x : array_like
+        Shared abscissae.
+    curves : mapping of str to array_like
+        Legend label -> ordinates (same length as ``x``).
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+    xlabel, ylabel, title : str
+        Axis labels and title (English or mathtext).
+    logy : bool
+        Logarithmic y axis (for gradients spanning many decades).
+    colors : mapping, optional
+        Label -> colour; the house cycle otherwise.
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        _, ax = new_axes(1, width=5.0, height=3.2)
+    colors = colors or {}
+    for label, y in curves.items():
+        ax.plot(x, y, label=label, color=colors.get(label))
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend()
+    return ax
+
+
+def plot_gradient_by_depth(gradients: Mapping[str, np.ndarray], ax=None, *, bound=None,
+                           title="gradient reaching each layer"):
+    r"""Gradient magnitude against depth, on a log scale.
+
+    Parameters
+    ----------
+    gradients : mapping of str to array_like
+        Label -> gradient magnitude after 1, 2, ..., L layers.
+    ax : Axes, optional
+    bound : array_like, optional
+        An upper bound to draw dashed (e.g. :math:`(1/4)^l` for the sigmoid).
+
+    Returns
+    -------
+    Axes
+    """
+    first = np.asarray(next(iter(gradients.values())))
+    depth = np.arange(1, first.size + 1)
+    ax = plot_curves(depth, gradients, ax, xlabel="layers the gradient passed through",
+                     ylabel="gradient magnitude", title=title, logy=True)
+    for line in ax.get_lines():
+        line.set_marker("o")
+        line.set_markersize(3.5)
+    if bound is not None:
+        ax.plot(depth, bound, linestyle="--", color=COLORS["reference"], linewidth=1.2,
+                label="bound")
+        ax.legend()
+    ax.set_xticks(depth)
+    return ax
+
+
+def plot_parameter_paths(paths: Mapping[str, np.ndarray], ax=None, *, target=None,
+                         labels=("$w_1$", "$w_2$"), title="parameter path"):
+    """Paths of two parameters during training, in the parameter plane.
+
+    Parameters
+    ----------
+    paths : mapping of str to array of shape (steps, 2)
+        Label -> successive parameter values.
+    ax : Axes, optional
+    target : pair of float, optional
+        The optimum, drawn as a star.
+    labels : pair of str
+        Axis labels.
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        _, ax = new_axes(1, width=6.4, height=4.0)  # wide: the legend sits to the right
+    for label, path in paths.items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], label=label, linewidth=1.2, marker=".", markersize=3)
+    if target is not None:
+        ax.plot(*target, marker="*", markersize=14, color=COLORS["reference"], linestyle="none",
+                label="optimum")
+    ax.set(xlabel=labels[0], ylabel=labels[1], title=title)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))  # outside: paths fill the axes
+    return ax

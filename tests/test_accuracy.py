@@ -1,0 +1,187 @@
+"""Accuracy of every value and derivative against mpmath (DESIGN section 8, CI size).
+
+For every activation in the registry, each parameter setting, value and
+derivative, float32 and float64: the library is evaluated on a grid that
+spans the whole float range (subnormals, 1e-300..1e308 of both signs,
++-inf, NaN) plus the danger zones of the naive formulas, and compared with
+:mod:`activations.reference` at 50 digits. The target is at most 4 ULP,
+or an absolute error of at most 4 machine epsilons within 0.01 of an
+interior zero of GELU' or Swish'. ``make bench`` prints the same
+measurement on larger grids, next to the naive formulas and scipy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+import activations
+from activations import reference
+from tests.benchmarks import _grid
+
+DTYPES = (np.float32, np.float64)
+SCALAR_POINTS = 1500    # per dtype; the reference costs ~20-60 us a point
+VECTOR_ROWS = 150
+CASES = _grid.cases()
+
+
+def _grid_for(case, dtype):
+    if case.vector:
+        return _grid.vector_grid(dtype, rows=VECTOR_ROWS)
+    return _grid.scalar_grid(dtype, size=SCALAR_POINTS)
+
+
+def _describe_worst(case, dtype, x, result, exact, errors, window):
+    """The failure message: function, dtype, worst input, got vs expected."""
+    worst = np.unravel_index(np.argmax(errors), errors.shape)
+    unit = "eps (absolute, near an interior zero)" if window[worst] else "ULP"
+    where = (f"row x={x[worst[:-1]].tolist()!r}, entry {worst[-1]}" if x.ndim > 1
+             else f"x={float(x[worst])!r}")
+    failing = int(np.count_nonzero(errors > reference.TARGET_ULP))
+    return (f"{case.label} {case.kind} in {np.dtype(dtype).name}: max error "
+            f"{errors[worst]:.4g} {unit} > {reference.TARGET_ULP:g} at {where}: "
+            f"got {float(result[worst])!r}, expected {mpmath.nstr(exact[worst], 20)} "
+            f"({failing} of {errors.size} points fail)")
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.label}-{c.kind}")
+def test_within_target_ulp(case, dtype):
+    x = _grid_for(case, dtype)
+    result = case.library()(x, **case.params)
+    assert result.dtype == np.dtype(dtype) and result.shape == x.shape, (
+        f"{case.label}: dtype/shape {result.dtype}/{result.shape} for input "
+        f"{np.dtype(dtype).name}/{x.shape}")
+    errors, exact, window = reference.measure(case.name, x, result, case.derivative, **case.params)
+    assert errors.max() <= reference.TARGET_ULP, _describe_worst(
+        case, dtype, x, result, exact, errors, window)
+
+
+# ----------------------------------------------------------------------------
+# The yardstick itself: each check can fail if the reference or the ULP
+# arithmetic is wrong.
+# ----------------------------------------------------------------------------
+
+def test_settings_name_registered_activations():
+    assert set(_grid.SETTINGS) <= {record.name for record in activations.ACTIVATIONS}
+    assert {case.name for case in CASES} >= {record.name for record in activations.ACTIVATIONS}
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_grids_span_the_float_range(dtype):
+    x = _grid.scalar_grid(dtype, size=SCALAR_POINTS)
+    info = np.finfo(dtype)
+    finite = x[np.isfinite(x)]
+    assert x.dtype == dtype
+    assert {np.inf, -np.inf} <= set(x[np.isinf(x)].tolist()) and np.isnan(x).any()
+    assert np.abs(finite).max() == info.max
+    assert np.abs(finite[finite != 0]).min() == info.smallest_subnormal
+    assert np.count_nonzero((x > -0.76) & (x < -0.74)) >= 3      # GELU' zero
+    assert np.count_nonzero((x > -1.29) & (x < -1.27)) >= 3      # Swish' zero
+    for zone in (88.7, 709.8, 1e4, 1e300):
+        assert zone > float(info.max) or np.count_nonzero(np.abs(np.abs(x) / zone - 1) < 0.03) >= 6
+
+
+def test_ulp_error_counts_spacings():
+    one = np.float64(1.0)
+    steps = np.array([one, np.nextafter(one, 2), np.nextafter(np.nextafter(one, 2), 2)])
+    assert reference.ulp_error(steps, [mpmath.mpf(1)] * 3).tolist() == [0.0, 1.0, 2.0]
+    # The unit is the spacing at the exact value (1), not at the result (half as big).
+    assert reference.ulp_error(np.array([np.nextafter(one, 0)]), [mpmath.mpf(1)]).tolist() == [0.5]
+    tiny = np.float32(np.finfo(np.float32).smallest_subnormal)
+    assert reference.ulp_error(np.array([3 * tiny]), [mpmath.mpf(float(tiny))]).tolist() == [2.0]
+
+
+def test_ulp_error_special_values():
+    huge = mpmath.mpf(10) ** 400          # overflows float64 and float32
+    got = np.array([np.inf, -np.inf, np.nan, 0.0, np.inf, 1.0])
+    exact = [huge, huge, mpmath.nan, mpmath.nan, mpmath.inf, mpmath.mpf(1)]
+    assert reference.ulp_error(got, exact).tolist() == [0.0, math.inf, 0.0, math.inf, 0.0, 0.0]
+    # A true value far below the subnormals is 0 to within a tiny fraction of a ULP.
+    assert reference.ulp_error(np.array([0.0]), [mpmath.mpf(10) ** -400])[0] < 1e-70
+
+
+def test_target_error_uses_epsilons_only_in_the_window():
+    exact = reference.derivative("gelu", [-0.7518])
+    got = np.array([float(exact[0]) + 1e-15])           # ~4.5 eps, ~1e9 ULP
+    inside = reference.target_error(got, exact, [True])
+    outside = reference.target_error(got, exact, [False])
+    assert 4 < inside[0] < 5 and outside[0] > 1e6
+
+
+def _mp_selu(t):
+    scale, alpha = mpmath.mpf("1.0507009873554804934"), mpmath.mpf("1.6732632423543772848")
+    return scale * t if t > 0 else scale * alpha * (mpmath.exp(t) - 1)
+
+
+def _mp_gelu_tanh(t):   # the paper's formula, literally
+    inner = mpmath.sqrt(2 / mpmath.pi) * (t + mpmath.mpf("0.044715") * t ** 3)
+    return t / 2 * (1 + mpmath.tanh(inner))
+
+
+MPMATH_FORMS = {   # (name, params): mpmath's own functions; f' by mpmath.diff
+    ("sigmoid", ()): lambda t: 1 / (1 + mpmath.exp(-t)),
+    ("tanh", ()): mpmath.tanh,
+    ("gelu", ()): lambda t: t * mpmath.ncdf(t),
+    ("gelu", (("approximate", "tanh"),)): _mp_gelu_tanh,
+    ("gelu", (("approximate", "sigmoid"),)): lambda t: t / (1 + mpmath.exp(-mpmath.mpf("1.702") * t)),
+    ("swish", ()): lambda t: t / (1 + mpmath.exp(-t)),
+    ("swish", (("beta", 1.5),)): lambda t: t / (1 + mpmath.exp(-1.5 * t)),
+    ("selu", ()): _mp_selu,
+}
+
+
+@pytest.mark.parametrize("name,params", sorted(MPMATH_FORMS), ids=str)
+def test_reference_matches_mpmath_builtins(name, params):
+    """At moderate points (no kink), where mpmath's own functions and mpmath.diff are safe."""
+    form = MPMATH_FORMS[name, params]
+    points = [-7.5, -2.0, -0.3, 0.4, 1.5, 6.0]
+    values = reference.value(name, points, **dict(params))
+    slopes = reference.derivative(name, points, **dict(params))
+    with mpmath.workdps(40):
+        for t, v, d in zip(points, values, slopes):
+            assert mpmath.almosteq(v, form(mpmath.mpf(t)), rel_eps=1e-18), (name, t)
+            assert mpmath.almosteq(d, mpmath.diff(form, mpmath.mpf(t)), rel_eps=1e-18), (name, t)
+
+
+def test_reference_tails_have_no_cancellation():
+    # sigma'(x) ~ e^-x and tanh'(x) ~ 4 e^-2x where 1 - sigma, 1 - tanh^2 are exactly 0.
+    assert mpmath.almosteq(reference.derivative("sigmoid", [800.0])[0], mpmath.exp(-800), rel_eps=1e-40)
+    assert mpmath.almosteq(reference.derivative("tanh", [400.0])[0], 4 * mpmath.exp(-800), rel_eps=1e-40)
+    # GELU on the left: x Phi(x) with Phi(-40) ~ 3.7e-350, not 0.
+    assert mpmath.almosteq(reference.value("gelu", [-40.0])[0], -40 * mpmath.ncdf(-40), rel_eps=1e-40)
+    # log_softmax of a dominant entry is -(sum of the others' shares), not 0.
+    row = reference.value("log_softmax", [[0.0, -100.0, -100.0]])[0]
+    assert mpmath.almosteq(row[0], -mpmath.log1p(2 * mpmath.exp(-100)), rel_eps=1e-40)
+
+
+def test_reference_limits_at_infinity():
+    inf = np.inf
+    assert reference.value("relu", [inf, -inf]).tolist() == [mpmath.inf, 0]
+    assert reference.value("prelu", [-inf], a=-0.5).tolist() == [mpmath.inf]
+    assert reference.derivative("gelu", [inf, -inf], approximate="tanh").tolist() == [1, 0]
+    selu = reference.value("selu", [-inf])[0]
+    with mpmath.workdps(40):
+        limit = -mpmath.mpf("1.0507009873554804934193349852946") * mpmath.mpf("1.6732632423543772848170429916717")
+        assert mpmath.almosteq(selu, limit, rel_eps=1e-30)
+    assert mpmath.isnan(reference.value("swish", [np.nan])[0])
+
+
+def test_interior_zeros_are_zeros_of_the_derivative():
+    for name, params in [("gelu", {}), ("gelu", {"approximate": "tanh"}),
+                         ("gelu", {"approximate": "sigmoid"}), ("swish", {"beta": 1.5})]:
+        (zero,) = reference.interior_zeros(name, **params)
+        left, right = reference.derivative(name, [float(zero) - 1e-6, float(zero) + 1e-6], **params)
+        assert left < 0 < right, (name, params, zero)
+
+
+def test_reference_broadcasts_parameters_and_axes():
+    x = np.array([[-2.0, 3.0], [-4.0, -1.0]])
+    prelu = reference.value("prelu", x, a=np.array([0.25, -0.5]))
+    assert prelu.tolist() == [[-0.5, 3.0], [-1.0, 0.5]]
+    by_columns = reference.value("softmax", x, axis=0)
+    assert (by_columns == reference.value("softmax", x.T).T).all()
+    assert all(mpmath.almosteq(sum(column), 1, rel_eps=1e-45) for column in by_columns.T)

@@ -1,0 +1,105 @@
+"""The explorer: live widget updates, and a self-contained static fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import activations
+from activations.widgets import MAX_SAMPLES, Explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer("sigmoid")
+
+
+def _data(page: str) -> dict:
+    match = re.search(r'<script type="application/json" class="act-explorer-data">(.*?)</script>',
+                      page, re.S)
+    assert match, "the sample table is embedded in the page"
+    return json.loads(match.group(1))
+
+
+def test_fallback_is_self_contained(explorer):
+    page = explorer.html()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "http://" not in page and "https://" not in page
+    assert not re.search(r"<(link|iframe|img)\b", page)
+    assert re.search(r'class="act-explorer" id="act-explorer-sigmoid-\d+"', page)
+    assert page.count('type="range"') == 2
+    assert 'data-param="w"' in page and 'data-param="b"' in page
+
+
+def test_fallback_embeds_the_samples_of_the_function(explorer):
+    data = _data(explorer.html())
+    z = data["z0"] + data["dz"] * np.arange(len(data["values"][0]))
+    # Samples keep 5 significant digits: relative rounding error <= 5e-5.
+    np.testing.assert_allclose(data["values"][0], activations.sigmoid(z), rtol=5e-5)
+    np.testing.assert_allclose(data["grads"][0], activations.sigmoid_grad(z), rtol=5e-5)
+    # The table covers every z = w x + b the sliders can produce.
+    assert z[0] <= -(4 * 6 + 6) + 1e-9 and z[-1] >= 4 * 6 + 6 - 1e-9
+
+
+def test_fallback_shows_the_exact_initial_state(explorer):
+    page = explorer.html()
+    assert "w = 1.00, b = 0.00 | at x = 1: y = 0.7311, dy/dx = 0.1966" in page
+    value_path = re.search(r'class="act-value"[^>]* d="([^"]+)"', page).group(1)
+    assert value_path == explorer._path(activations.sigmoid(explorer.x))
+
+
+def test_live_widget_redraws_when_a_slider_moves():
+    box = Explorer("sigmoid").widget()
+    before_plot, before_text = box.plot.value, box.readout.value
+    box.sliders["w"].value = 2.0
+    assert box.plot.value != before_plot
+    assert box.readout.value != before_text
+    y = float(activations.sigmoid(2.0))
+    assert f"y = {y:.4f}" in box.readout.value
+    box.sliders["b"].value = -2.0
+    assert "y = 0.5000" in box.readout.value  # sigma(2 * 1 - 2) = 1/2
+
+
+def test_mimebundle_offers_widget_and_html(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == explorer.html()
+    assert bundle["text/plain"] == repr(explorer)
+
+
+def test_activation_parameters_get_index_sliders_and_rows():
+    params = {"negative_slope": [0.0, 0.01, 0.2]}
+
+    def leaky(x, negative_slope=0.01):  # the record's functions may still be placeholders
+        return np.where(x > 0, x, negative_slope * x)
+
+    def leaky_grad(x, negative_slope=0.01):
+        return np.where(x > 0, 1.0, negative_slope)
+
+    record = activations.get("leaky_relu")
+    record = type(record)(**{**record.__dict__, "fn": leaky, "grad": leaky_grad,
+                             "params": {"negative_slope": 0.01}})
+    ex = Explorer(record, params=params)
+    data = _data(ex.html())
+    assert [p["labels"] for p in data["params"]] == [["0.0", "0.01", "0.2"]]
+    z = data["z0"] + data["dz"] * np.arange(len(data["values"][0]))
+    for row, slope in zip(data["values"], params["negative_slope"]):
+        np.testing.assert_allclose(row, leaky(z, slope), rtol=5e-5)
+    box = ex.widget()
+    box.sliders["negative_slope"].value = 0.2
+    box.sliders["b"].value = -3.0
+    assert "negative_slope = 0.2" in box.readout.value
+    assert "y = -0.4000" in box.readout.value  # leaky(1 - 3) with slope 0.2
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="no parameter"):
+        Explorer("sigmoid", params={"beta": [1.0]})
+    vector = type(activations.SIGMOID)(**{**activations.SIGMOID.__dict__, "vector": True})
+    with pytest.raises(ValueError, match="elementwise"):
+        Explorer(vector)
+    with pytest.raises(ValueError, match="exceed"):
+        Explorer("sigmoid", z_step=30 / MAX_SAMPLES)

@@ -19,6 +19,7 @@ written to ``bench-results/experiments.md``.
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -108,9 +109,14 @@ def main():
     check_rows = gradient_check_rows()
     print()
     print(_table.render_text(check_header, check_rows))
+    # These models multiply small matrices, where OpenBLAS threads cost more
+    # than they save when other processes compete for the cores; say how it ran.
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"OPENBLAS_NUM_THREADS={threads}")
     preamble = (
         f"Best of {REPEATS} runs per experiment; target {TARGET_SECONDS:.0f} s each on 2 cores "
-        "(issue 4). Gradient check: float64, central differences with h = 1e-6, relative "
+        f"(issue 4); OPENBLAS_NUM_THREADS={threads}. "
+        "Gradient check: float64, central differences with h = 1e-6, relative "
         "error in the max norm per parameter array (`nets.relative_error`), test bound 1e-6.\n\n"
         + _table.render_markdown(header, rows)
         + "\n\n## Gradient check"

@@ -25,8 +25,8 @@ import sympy as sp
 
 from ._numeric import real_input, restore
 from ._spec import Activation, Properties
-from .swish import (_UNSCALE, _SCALE, _Gate, _double_double, _finite, _product_error, _split,
-                    _swish_grad_kernel, _swish_kernel, _value_careful)
+from .swish import (_SCALE, _UNSCALE, _Gate, _chebyshev_fit, _double_double, _fitted, _patch,
+                    _split, _swish_grad_kernel, _swish_kernel, _two_product_low, _value_careful)
 
 __all__ = ["gelu", "gelu_grad", "gelu_expr", "GELU"]
 
@@ -66,9 +66,10 @@ with mpmath.workdps(40):
     _SIGMOID_HI, _SIGMOID_LO = _double_double(mpmath.mpf("1.702"))
     _TANH_A = _double_double(2 * mpmath.sqrt(2 / mpmath.pi))
     _TANH_B = _double_double(2 * mpmath.sqrt(2 / mpmath.pi) * mpmath.mpf("0.044715"))
+_B_HI_SPLIT = _split(_TANH_B[0])
 
 # ---------------------------------------------------------------------------
-# Polynomial fits (made by _fit_tables; a test regenerates and compares them)
+# Polynomial fits (made by _fit_tables; its doctest regenerates and compares them)
 # ---------------------------------------------------------------------------
 
 #: Intervals of a = -x on which the Mills-ratio fits hold.
@@ -210,13 +211,6 @@ _TANH_WINDOW_TABLE = (
 )
 
 
-def _chebyshev_fit(f, lo, hi, terms):
-    """Coefficients (highest power first) of a fit of ``f`` on [lo, hi] in u = (x - mid)/half."""
-    mid, half = (mpmath.mpf(lo) + hi) / 2, (mpmath.mpf(hi) - lo) / 2
-    poly = mpmath.chebyfit(lambda u: f(mid + half * u), [-1, 1], terms)
-    return tuple(float(c) for c in poly)
-
-
 def _fit_tables(dps=34):
     r"""Recompute the polynomial tables of this module with mpmath.
 
@@ -240,6 +234,11 @@ def _fit_tables(dps=34):
     -------
     tuple
         ``(h_table, k_table, tanh_window_table)``.
+
+    Examples
+    --------
+    >>> _fit_tables() == (_H_TABLE, _K_TABLE, _TANH_WINDOW_TABLE)   # the literals are current
+    True
     """
     with mpmath.workdps(dps):
         a0 = -_X0
@@ -273,25 +272,10 @@ def _check_approximate(approximate, func_name):
                          f"'sigmoid'; got {approximate!r}")
 
 
-def _horner(coefficients, u):
-    """Evaluate a polynomial (highest power first) at ``u``."""
-    out = np.full_like(u, coefficients[0])
-    for c in coefficients[1:]:
-        out *= u
-        out += c
-    return out
-
-
-def _fitted(table, lo, hi, x):
-    """Evaluate a fit of :func:`_fit_tables` on [lo, hi] at ``x``."""
-    mid, half = (lo + hi) / 2, (hi - lo) / 2
-    return _horner(table, (x - mid) / half)
-
-
-def _square(a):
+def _square(a, a_split=None):
     """``s, se`` with ``s + se = a*a`` exactly (Dekker; ``|a| <= 2**500``)."""
+    hi, lo = _split(a) if a_split is None else a_split
     s = a * a
-    hi, lo = _split(a)
     return s, ((hi * hi - s) + 2.0 * hi * lo) + lo * lo
 
 
@@ -301,7 +285,7 @@ def _gauss(a, shift=0.0):
     Rounding :math:`a^2` would change the result by the relative amount
     :math:`(a^2/2)\,2^{-53}`, 400 ULP near :math:`a = 38`; the exact low
     part ``se`` of the square gives the first-order correction instead.
-    A ``shift`` of 64 keeps the result normal up to :math:`a \approx 39`
+    A ``shift`` of 64 keeps the result normal up to :math:`a \approx 38.6`
     (:math:`64 - a^2/2` is exact there: same binade).
     """
     s, se = _square(a)
@@ -331,24 +315,30 @@ def _gelu_left(x, derivative):
     out = np.empty_like(a)
     table = _K_TABLE if derivative else _H_TABLE
     for k, (lo, hi) in enumerate(zip(_BREAKS, _BREAKS[1:])):
-        sel = index == k
-        if not sel.any():
-            continue
-        ak = a[sel]
-        factor = _fitted(table[k], lo, hi, ak)
-        if derivative:
-            factor *= (ak - (-_X0_HI)) - (-_X0_LO)
-        else:
-            factor = -factor
-        if k < len(_BREAKS) - 2:
-            out[sel] = _gauss(ak) * factor
-        else:
+        def piece(ak, k=k, lo=lo, hi=hi):
+            factor = _fitted(table[k], lo, hi, ak)
+            if derivative:
+                factor *= (ak - (-_X0_HI)) - (-_X0_LO)
+            else:
+                factor = -factor
+            if k < len(_BREAKS) - 2:
+                return _gauss(ak) * factor
             # The derivative is about 0.4 a e^{-a^2/2}: larger than the
             # Gaussian factor, which must not be rounded to a subnormal.
             far = ak > _SHIFT_FROM
             result = factor * _gauss(ak, np.where(far, 64.0, 0.0))
-            out[sel] = np.where(far, result * _EXP_MINUS_64, result)
+            return np.where(far, result * _EXP_MINUS_64, result)
+
+        _patch(out, index == k, piece, a)
     return out
+
+
+def _gelu_left_value(x):
+    return _gelu_left(x, derivative=False)
+
+
+def _gelu_left_grad(x):
+    return _gelu_left(x, derivative=True)
 
 
 def _none_value(x, wide):
@@ -357,10 +347,7 @@ def _none_value(x, wide):
     # x Phi(x) is accurate to 2 ULP for x >= -1/2 (ndtr is exact enough
     # there); further left ndtr's error grows to hundreds of ULP. Float32
     # needs only the infinities fixed.
-    left = x < (-40.0 if wide else -0.5)
-    if left.any():
-        result[left] = _gelu_left(x[left], derivative=False)
-    return result
+    return _patch(result, x < (-40.0 if wide else -0.5), _gelu_left_value, x)
 
 
 def _none_grad(x, wide):
@@ -371,22 +358,18 @@ def _none_grad(x, wide):
         phi *= _INV_SQRT_2PI
         phi *= x
         result = np.add(scipy.special.ndtr(x), phi, out=phi)
-    right = x > 40.0
-    result[right] = 1.0
+    _patch(result, x > 40.0, np.ones_like, x)          # inf * 0 above; 1 to all digits
     # Phi + x phi cancels around its zero x0 = -0.7518 and loses the left
     # tail with ndtr: from x < -0.3 on, the k fit takes over.
-    left = x < (-40.0 if wide else -0.3)
-    if left.any():
-        result[left] = _gelu_left(x[left], derivative=True)
-    return result
+    return _patch(result, x < (-40.0 if wide else -0.3), _gelu_left_grad, x)
 
 
 # ---------------------------------------------------------------------------
 # approximate="tanh"
 # ---------------------------------------------------------------------------
 
-def _tanh_parts(x):
-    r"""``v, ve, c, ce``: :math:`v = x(A + Bx^2)` and :math:`c = Bx^3`, each as a sum of two float64.
+def _tanh_parts(x, cubic=True):
+    r"""``v, ve[, c, ce]``: :math:`v = x(A + Bx^2)` and :math:`c = Bx^3`, each as a sum of two float64.
 
     :math:`A = 2\sqrt{2/\pi}`, :math:`B = 0.044715A`, both held to 106
     bits. In the left tail :math:`\sigma(v) \approx e^{v}` turns an
@@ -397,21 +380,24 @@ def _tanh_parts(x):
     rest. Needs :math:`|x| \le 30`.
     """
     (a_hi, a_lo), (b_hi, b_lo) = _TANH_A, _TANH_B
-    s, se = _square(x)
+    x_split = _split(x)                            # |x| <= 30: no overflow anywhere
+    s, se = _square(x, x_split)
     w = b_hi * s                                   # B x^2 = w + we
-    we = _product_error(b_hi, s, w) + (b_hi * se + b_lo * s)
-    c = x * w                                      # B x^3 = c + ce
-    ce = _product_error(x, w, c) + x * we
+    we = _two_product_low(_B_HI_SPLIT, _split(s), w) + (b_hi * se + b_lo * s)
     q = a_hi + w                                   # A + B x^2 = q + qe (two-sum)
     z = q - a_hi
     qe = ((a_hi - (q - z)) + (w - z)) + (a_lo + we)
     v = x * q
-    return v, _product_error(q, x, v) + x * qe, c, ce
+    ve = _two_product_low(x_split, _split(q), v) + x * qe
+    if not cubic:
+        return v, ve
+    c = x * w                                      # B x^3 = c + ce
+    return v, ve, c, _two_product_low(x_split, _split(w), c) + x * we
 
 
-def _tanh_value_careful(x, v, err):
+def _tanh_value_careful(x):
     """Left side of the tanh form (v < -1): x sigma(v + ve) with v recomputed exactly."""
-    v, ve, _, _ = _tanh_parts(np.maximum(x, -30.0))
+    v, ve = _tanh_parts(np.maximum(x, -30.0), cubic=False)
     return _value_careful(x, v, ve)
 
 
@@ -427,9 +413,7 @@ def _tanh_value(x, wide):
     mask = v < -700.0
     if not wide:
         mask |= x < -0.6                  # v < -1: the rounding of v matters
-    if mask.any():
-        result[mask] = _tanh_value_careful(x[mask], None, None)
-    return result
+    return _patch(result, mask, _tanh_value_careful, x)
 
 
 def _tanh_slope(x):
@@ -456,17 +440,16 @@ def _tanh_grad_careful(x):
     en = e * n
     q = e * (2.0 + e)
     g = en + (en * ve - en * q / (1.0 + q))   # e^{v + ve} = e^v (1 + ve)
-    far = v < -700.0                      # e^v subnormal: g = N e^v, scaled
-    if far.any():
-        vf = np.maximum(v[far], -1100.0)
-        g[far] = (n[far] * np.exp(vf + _SCALE)) * _UNSCALE * (1.0 + ve[far])
-    window = (x > _TANH_WINDOW[0]) & (x < _TANH_WINDOW[1])
-    if window.any():
-        xw = x[window]
-        g[window] = (_fitted(_TANH_WINDOW_TABLE, *_TANH_WINDOW, xw)
-                     * ((xw - _X1_HI) - _X1_LO))
-    g[x > 30.0] = 1.0
-    return g
+    # e^v subnormal: g = N e^v, scaled
+    _patch(g, v < -700.0, lambda n, v, ve: (n * np.exp(np.maximum(v, -1100.0) + _SCALE))
+           * _UNSCALE * (1.0 + ve), n, v, ve)
+    _patch(g, (x > _TANH_WINDOW[0]) & (x < _TANH_WINDOW[1]), _tanh_near_zero, x)
+    return _patch(g, x > 30.0, np.ones_like, x)
+
+
+def _tanh_near_zero(x):
+    """The tanh form's derivative near its zero x1, from the fit of g(x)/(x - x1)."""
+    return _fitted(_TANH_WINDOW_TABLE, *_TANH_WINDOW, x) * ((x - _X1_HI) - _X1_LO)
 
 
 def _tanh_grad(x, wide):
@@ -475,20 +458,26 @@ def _tanh_grad(x, wide):
         v *= _TANH_B[0]
         v += _TANH_A[0]
         v *= x
-        e = np.exp(-np.abs(v))
-        p = 1.0 + e
-        s = np.maximum(e, v >= 0) / p
-        sbar = np.maximum(e, v < 0) / p
-        sbar *= x
-        sbar *= _tanh_slope(x)
-        sbar += 1.0
-        result = np.multiply(s, sbar, out=s)
+        if wide:
+            # float64 has ~29 spare bits for float16/32 results: 1 - s and
+            # the cancellation near x1 stay far below their ULP.
+            s = np.exp(-v)
+            s += 1.0
+            s = np.divide(1.0, s, out=s)
+            result = np.subtract(1.0, s)
+        else:
+            e = np.exp(-np.abs(v))
+            p = 1.0 + e
+            s = np.maximum(e, v >= 0) / p
+            result = np.maximum(e, v < 0) / p
+        result *= x
+        result *= _tanh_slope(x)
+        result += 1.0
+        result *= s
     mask = np.abs(x) > 30.0
     if not wide:
         mask |= x < _TANH_WINDOW[1]
-    if mask.any():
-        result[mask] = _tanh_grad_careful(x[mask])
-    return result
+    return _patch(result, mask, _tanh_grad_careful, x)
 
 
 # ---------------------------------------------------------------------------
@@ -640,6 +629,11 @@ def gelu_grad(x, approximate="none"):
 
 def gelu_expr(x, approximate="none"):
     r"""SymPy expression of GELU or one of its approximations.
+
+    ``"none"``: :math:`\tfrac{x}{2}(1 + \operatorname{erf}(x/\sqrt2))`;
+    ``"tanh"``: :math:`\tfrac{x}{2}(1 + \tanh(\sqrt{2/\pi}(x + 0.044715x^3)))`;
+    ``"sigmoid"``: :math:`x/(1 + e^{-1.702x})`, with the constants as
+    exact rationals.
 
     Examples
     --------

@@ -14,10 +14,11 @@ Conventions shared by every function here:
 * The vectors lie along ``axis`` (default the last one); the other axes
   are batch axes. A 0-d input is a vector with one entry, whose softmax
   is 1.
-* Limits at infinity: a slice containing ``+inf`` gives equal mass to its
-  ``+inf`` entries and 0 to the rest (the limit when they grow together);
-  a slice of only ``-inf`` has no limit and gives NaN; a NaN makes its
-  whole slice NaN. ``-inf`` next to a finite entry is a valid mask
+* Limits at infinity: a slice with exactly one ``+inf`` gives it all the
+  mass (the limit as that entry grows, whatever the others are); a slice
+  with several ``+inf`` entries, or only ``-inf`` ones, has no limit (it
+  depends on how the entries grow) and gives NaN; a NaN makes its whole
+  slice NaN. ``-inf`` next to a finite entry is a valid mask
   (probability 0). None of these emits a floating-point warning.
 * For float32 and float16 input the exponentials, sums and quotients are
   computed in float64 and rounded once at the end (log_softmax rounds its
@@ -111,16 +112,18 @@ def _by_blocks(kernel, inputs, axis: int, out_dtype) -> np.ndarray:
 def _resolve_infinite_slices(x, m):
     """Replace slices whose maximum is infinite by finite equivalents.
 
-    A slice with maximum ``+inf`` becomes 0 at its ``+inf`` entries and
-    ``-inf`` elsewhere (equal mass on the infinite entries); a slice of
-    only ``-inf`` becomes NaN (undefined). Their maxima become 0. This is
-    the rare path: it runs only when some slice has an infinite maximum.
+    A slice with one ``+inf`` becomes 0 there and ``-inf`` elsewhere (all
+    the mass on it); a slice with several ``+inf`` or only ``-inf`` entries
+    becomes NaN, since its limit depends on how the entries grow. Their
+    maxima become 0. This is the rare path: it runs only when some slice
+    has an infinite maximum.
     """
-    top = m == np.inf
-    bottom = m == -np.inf
+    several_top = np.count_nonzero(x == np.inf, axis=-1).reshape(m.shape) > 1
+    top = (m == np.inf) & ~several_top
+    undefined = (m == -np.inf) | several_top
     limit = np.where(x == np.inf, 0.0, -np.inf)
-    x = np.where(top, limit, np.where(bottom, np.nan, x)).astype(x.dtype, copy=False)
-    m = np.where(top | bottom, 0.0, m).astype(m.dtype, copy=False)
+    x = np.where(top, limit, np.where(undefined, np.nan, x)).astype(x.dtype, copy=False)
+    m = np.where(top | undefined, 0.0, m).astype(m.dtype, copy=False)
     return x, m
 
 
@@ -439,9 +442,9 @@ def softmax(x, axis=-1):
     the float64 intermediates stay in the CPU cache; on 10^7 float32
     elements this runs about as fast as the naive formula.
 
-    Limits: a slice containing ``+inf`` gives equal mass to its ``+inf``
-    entries and 0 elsewhere; a slice of only ``-inf`` gives NaN; a NaN
-    makes its slice NaN.
+    Limits: a slice with one ``+inf`` puts all its mass there; a slice
+    with several ``+inf`` or only ``-inf`` entries has no limit and gives
+    NaN; a NaN makes its slice NaN.
 
     Examples
     --------
@@ -536,8 +539,8 @@ def log_softmax(x, axis=-1):
     are :math:`\le 0`, so their difference cannot cancel; the logarithm is
     taken with ``log1p`` of the sum of the *other* exponentials, so the
     dominant entry's value :math:`\approx -\sum_{j \ne k} e^{x_j - m}` keeps
-    full relative accuracy even when it is :math:`10^{-300}`. For a slice
-    with :math:`n` ``+inf`` entries those entries get :math:`-\log n`.
+    full relative accuracy even when it is :math:`10^{-300}`. A slice with
+    one ``+inf`` gives 0 there and ``-inf`` elsewhere.
 
     Examples
     --------

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pytest
 
 import activations
+
+from .settings import SETTINGS, PerChannel  # noqa: F401  (re-exported to the tests)
 
 #: Chapter order of Part II (DESIGN section 5); registry, modules and chapters share these names.
 CHAPTER_ORDER = (
@@ -63,66 +65,6 @@ PUBLIC_API = {
 PUBLISHED_SELU_ALPHA = "1.6732632423543772848170429916717"
 PUBLISHED_SELU_SCALE = "1.0507009873554804934193349852946"
 
-
-@dataclass(frozen=True)
-class PerChannel:
-    """A learnable parameter with one value per channel, built for an input shape.
-
-    The channel axis is ``axis`` of the input (``-1``: the last axis, so the
-    parameter has shape ``(C,)``; ``-2``: shape ``(C, 1)``, which exercises
-    the size-1 axes that ``sum_to_shape`` must reduce). The values are
-    evenly spaced in ``[low, high]``. For an input with too few axes the
-    parameter falls back to the scalar ``low``.
-    """
-
-    low: float
-    high: float
-    axis: int = -1
-
-    def build(self, shape: tuple[int, ...]):
-        if len(shape) < -self.axis:
-            return np.float64(self.low)
-        n = shape[self.axis]
-        return np.linspace(self.low, self.high, n).reshape((n,) + (1,) * (-self.axis - 1))
-
-
-#: Parameter settings each activation is tested with: {id: keyword parameters}.
-#: The first entry is the record's defaults. This is the only such table.
-SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
-    "sigmoid": {"default": {}},
-    "tanh": {"default": {}},
-    "relu": {"default": {}},
-    "leaky_relu": {
-        "default": {},
-        "slope=0.2": {"negative_slope": 0.2},
-        "slope=0": {"negative_slope": 0.0},
-        "slope=-0.5": {"negative_slope": -0.5},
-    },
-    "prelu": {
-        "default": {},
-        "a=0.1": {"a": 0.1},
-        "a=-0.5": {"a": -0.5},
-        "a=per-channel": {"a": PerChannel(-0.3, 0.6)},
-        "a=per-channel-axis-2": {"a": PerChannel(0.05, 0.5, axis=-2)},
-    },
-    "softmax": {
-        "default": {},
-        "axis=0": {"axis": 0},
-    },
-    "swish": {
-        "default": {},
-        "beta=0.5": {"beta": 0.5},
-        "beta=1.702": {"beta": 1.702},
-        "beta=0": {"beta": 0.0},
-        "beta=per-channel": {"beta": PerChannel(0.5, 2.0)},
-    },
-    "gelu": {
-        "none": {"approximate": "none"},
-        "tanh": {"approximate": "tanh"},
-        "sigmoid": {"approximate": "sigmoid"},
-    },
-    "selu": {"default": {}},
-}
 
 #: The learnable parameter of each activation that has one (its gradient is reduced to its shape).
 LEARNABLE = {"prelu": ("a", "prelu_grad_a"), "swish": ("beta", "swish_grad_beta")}

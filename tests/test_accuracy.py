@@ -65,8 +65,7 @@ def test_within_target_ulp(case, dtype):
 # arithmetic is wrong.
 # ----------------------------------------------------------------------------
 
-def test_settings_name_registered_activations():
-    assert set(_grid.SETTINGS) <= {record.name for record in activations.ACTIVATIONS}
+def test_every_activation_is_measured():
     assert {case.name for case in CASES} >= {record.name for record in activations.ACTIVATIONS}
 
 

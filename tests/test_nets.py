@@ -7,6 +7,8 @@ import pytest
 import activations
 from activations import data, nets
 
+from .gradcheck import assert_gradients_match
+
 EPS64 = np.finfo(np.float64).eps
 
 #: Every registry activation once, plus the GELU approximations and a non-default
@@ -21,17 +23,6 @@ GRADCHECK_CASES = [(record.name, None) for record in activations.ACTIVATIONS] + 
 def _case_id(case):
     name, params = case
     return name if params is None else f"{name}-{'-'.join(map(str, params.values()))}"
-
-
-def _assert_gradients_match(model, X, y, loss):
-    """Every parameter array's relative error (max norm) is at most 1e-6."""
-    _, grads, _, _ = model.loss_and_grads(X, y, loss)
-    errors = nets.gradient_check(model, X, y, loss)
-    assert grads.keys() == errors.keys() == model.params.keys()
-    assert max(errors.values()) <= 1e-6, errors
-    # Every array has a non-zero gradient, so the check compared something.
-    assert all(np.any(g != 0) for g in grads.values())
-    return errors
 
 
 def _assert_away_from_kinks(net, X):
@@ -54,7 +45,7 @@ def test_mlp_gradients_match_finite_differences(case):
         if key.startswith(("a", "beta")):
             value += rng.uniform(-0.1, 0.1, value.shape)
     _assert_away_from_kinks(net, X)
-    _assert_gradients_match(net, X, y, "softmax_cross_entropy")
+    assert_gradients_match(net, X, y, "softmax_cross_entropy")
     learnable = {"prelu": {"a0", "a1"}, "swish": {"beta0", "beta1"}}.get(name, set())
     assert set(net.params) == {"W0", "b0", "W1", "b1", "W2", "b2"} | learnable
 
@@ -68,7 +59,7 @@ def test_gradients_through_each_loss(loss, targets):
     rng = np.random.default_rng(2)
     X = rng.standard_normal((6, 3))
     net = nets.MLP([3, 4, 2], activation="tanh", seed=3)
-    _assert_gradients_match(net, X, targets(rng), loss)
+    assert_gradients_match(net, X, targets(rng), loss)
 
 
 def test_mixed_activations_per_layer():
@@ -79,7 +70,7 @@ def test_mixed_activations_per_layer():
     assert [act.record.name for act in net.activations] == ["selu", "prelu", "swish"]
     np.testing.assert_array_equal(net.params["a1"], 0.1)
     np.testing.assert_array_equal(net.params["beta2"], 1.5)
-    _assert_gradients_match(net, X, y, "softmax_cross_entropy")
+    assert_gradients_match(net, X, y, "softmax_cross_entropy")
     with pytest.raises(ValueError, match="3 entries for 2 hidden layers"):
         nets.MLP([2, 4, 4, 2], activation=["relu", "tanh", "selu"])
 

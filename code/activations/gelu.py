@@ -25,8 +25,8 @@ import sympy as sp
 
 from ._numeric import real_input, restore
 from ._spec import Activation, Properties
-from .swish import (_SCALE, _UNSCALE, _Gate, _chebyshev_fit, _double_double, _fitted, _patch,
-                    _split, _swish_grad_kernel, _swish_kernel, _two_product_low, _value_careful)
+from ._exact import chebyshev_fit, double_double, fitted, patch, split, two_product_low
+from .swish import _SCALE, _UNSCALE, _Gate, _swish_grad_kernel, _swish_kernel, _value_careful
 
 __all__ = ["gelu", "gelu_grad", "gelu_expr", "GELU"]
 
@@ -58,15 +58,15 @@ def _gelu_tanh_grad_exact(x):
 with mpmath.workdps(40):
     # Zeros of the derivatives (the minima of the functions), in two float64s.
     _X0 = mpmath.findroot(_gelu_grad_exact, -0.75)
-    _X0_HI, _X0_LO = _double_double(_X0)
+    _X0_HI, _X0_LO = double_double(_X0)
     _X1 = mpmath.findroot(_gelu_tanh_grad_exact, -0.75)
-    _X1_HI, _X1_LO = _double_double(_X1)
+    _X1_HI, _X1_LO = double_double(_X1)
     _MINIMUM = float(_X0 * mpmath.ncdf(_X0))
     # 1.702 and the tanh form's constants are not float64 numbers: keep the rest.
-    _SIGMOID_HI, _SIGMOID_LO = _double_double(mpmath.mpf("1.702"))
-    _TANH_A = _double_double(2 * mpmath.sqrt(2 / mpmath.pi))
-    _TANH_B = _double_double(2 * mpmath.sqrt(2 / mpmath.pi) * mpmath.mpf("0.044715"))
-_B_HI_SPLIT = _split(_TANH_B[0])
+    _SIGMOID_HI, _SIGMOID_LO = double_double(mpmath.mpf("1.702"))
+    _TANH_A = double_double(2 * mpmath.sqrt(2 / mpmath.pi))
+    _TANH_B = double_double(2 * mpmath.sqrt(2 / mpmath.pi) * mpmath.mpf("0.044715"))
+_B_HI_SPLIT = split(_TANH_B[0])
 
 # ---------------------------------------------------------------------------
 # Polynomial fits (made by _fit_tables; its doctest regenerates and compares them)
@@ -256,9 +256,9 @@ def _fit_tables(dps=34):
             return _gelu_tanh_grad_exact(x) / (x - _X1)
 
         intervals = list(zip(_BREAKS, _BREAKS[1:]))
-        h_table = tuple(_chebyshev_fit(h, lo, hi, n) for (lo, hi), n in zip(intervals, _H_TERMS))
-        k_table = tuple(_chebyshev_fit(k, lo, hi, n) for (lo, hi), n in zip(intervals, _K_TERMS))
-        tanh_table = _chebyshev_fit(window, *_TANH_WINDOW, _TANH_WINDOW_TERMS)
+        h_table = tuple(chebyshev_fit(h, lo, hi, n) for (lo, hi), n in zip(intervals, _H_TERMS))
+        k_table = tuple(chebyshev_fit(k, lo, hi, n) for (lo, hi), n in zip(intervals, _K_TERMS))
+        tanh_table = chebyshev_fit(window, *_TANH_WINDOW, _TANH_WINDOW_TERMS)
     return h_table, k_table, tanh_table
 
 
@@ -274,7 +274,7 @@ def _check_approximate(approximate, func_name):
 
 def _square(a, a_split=None):
     """``s, se`` with ``s + se = a*a`` exactly (Dekker; ``|a| <= 2**500``)."""
-    hi, lo = _split(a) if a_split is None else a_split
+    hi, lo = split(a) if a_split is None else a_split
     s = a * a
     return s, ((hi * hi - s) + 2.0 * hi * lo) + lo * lo
 
@@ -316,7 +316,7 @@ def _gelu_left(x, derivative):
     table = _K_TABLE if derivative else _H_TABLE
     for k, (lo, hi) in enumerate(zip(_BREAKS, _BREAKS[1:])):
         def piece(ak, k=k, lo=lo, hi=hi):
-            factor = _fitted(table[k], lo, hi, ak)
+            factor = fitted(table[k], lo, hi, ak)
             if derivative:
                 factor *= (ak - (-_X0_HI)) - (-_X0_LO)
             else:
@@ -329,7 +329,7 @@ def _gelu_left(x, derivative):
             result = factor * _gauss(ak, np.where(far, 64.0, 0.0))
             return np.where(far, result * _EXP_MINUS_64, result)
 
-        _patch(out, index == k, piece, a)
+        patch(out, index == k, piece, a)
     return out
 
 
@@ -347,7 +347,7 @@ def _none_value(x, wide):
     # x Phi(x) is accurate to 2 ULP for x >= -1/2 (ndtr is exact enough
     # there); further left ndtr's error grows to hundreds of ULP. Float32
     # needs only the infinities fixed.
-    return _patch(result, x < (-40.0 if wide else -0.5), _gelu_left_value, x)
+    return patch(result, x < (-40.0 if wide else -0.5), _gelu_left_value, x)
 
 
 def _none_grad(x, wide):
@@ -358,10 +358,10 @@ def _none_grad(x, wide):
         phi *= _INV_SQRT_2PI
         phi *= x
         result = np.add(scipy.special.ndtr(x), phi, out=phi)
-    _patch(result, x > 40.0, np.ones_like, x)          # inf * 0 above; 1 to all digits
+    patch(result, x > 40.0, np.ones_like, x)          # inf * 0 above; 1 to all digits
     # Phi + x phi cancels around its zero x0 = -0.7518 and loses the left
     # tail with ndtr: from x < -0.3 on, the k fit takes over.
-    return _patch(result, x < (-40.0 if wide else -0.3), _gelu_left_grad, x)
+    return patch(result, x < (-40.0 if wide else -0.3), _gelu_left_grad, x)
 
 
 # ---------------------------------------------------------------------------
@@ -380,19 +380,19 @@ def _tanh_parts(x, cubic=True):
     rest. Needs :math:`|x| \le 30`.
     """
     (a_hi, a_lo), (b_hi, b_lo) = _TANH_A, _TANH_B
-    x_split = _split(x)                            # |x| <= 30: no overflow anywhere
+    x_split = split(x)                            # |x| <= 30: no overflow anywhere
     s, se = _square(x, x_split)
     w = b_hi * s                                   # B x^2 = w + we
-    we = _two_product_low(_B_HI_SPLIT, _split(s), w) + (b_hi * se + b_lo * s)
+    we = two_product_low(_B_HI_SPLIT, split(s), w) + (b_hi * se + b_lo * s)
     q = a_hi + w                                   # A + B x^2 = q + qe (two-sum)
     z = q - a_hi
     qe = ((a_hi - (q - z)) + (w - z)) + (a_lo + we)
     v = x * q
-    ve = _two_product_low(x_split, _split(q), v) + x * qe
+    ve = two_product_low(x_split, split(q), v) + x * qe
     if not cubic:
         return v, ve
     c = x * w                                      # B x^3 = c + ce
-    return v, ve, c, _two_product_low(x_split, _split(w), c) + x * we
+    return v, ve, c, two_product_low(x_split, split(w), c) + x * we
 
 
 def _tanh_value_careful(x):
@@ -413,7 +413,7 @@ def _tanh_value(x, wide):
     mask = v < -700.0
     if not wide:
         mask |= x < -0.6                  # v < -1: the rounding of v matters
-    return _patch(result, mask, _tanh_value_careful, x)
+    return patch(result, mask, _tanh_value_careful, x)
 
 
 def _tanh_slope(x):
@@ -441,15 +441,15 @@ def _tanh_grad_careful(x):
     q = e * (2.0 + e)
     g = en + (en * ve - en * q / (1.0 + q))   # e^{v + ve} = e^v (1 + ve)
     # e^v subnormal: g = N e^v, scaled
-    _patch(g, v < -700.0, lambda n, v, ve: (n * np.exp(np.maximum(v, -1100.0) + _SCALE))
+    patch(g, v < -700.0, lambda n, v, ve: (n * np.exp(np.maximum(v, -1100.0) + _SCALE))
            * _UNSCALE * (1.0 + ve), n, v, ve)
-    _patch(g, (x > _TANH_WINDOW[0]) & (x < _TANH_WINDOW[1]), _tanh_near_zero, x)
-    return _patch(g, x > 30.0, np.ones_like, x)
+    patch(g, (x > _TANH_WINDOW[0]) & (x < _TANH_WINDOW[1]), _tanh_near_zero, x)
+    return patch(g, x > 30.0, np.ones_like, x)
 
 
 def _tanh_near_zero(x):
     """The tanh form's derivative near its zero x1, from the fit of g(x)/(x - x1)."""
-    return _fitted(_TANH_WINDOW_TABLE, *_TANH_WINDOW, x) * ((x - _X1_HI) - _X1_LO)
+    return fitted(_TANH_WINDOW_TABLE, *_TANH_WINDOW, x) * ((x - _X1_HI) - _X1_LO)
 
 
 def _tanh_grad(x, wide):
@@ -477,7 +477,7 @@ def _tanh_grad(x, wide):
     mask = np.abs(x) > 30.0
     if not wide:
         mask |= x < _TANH_WINDOW[1]
-    return _patch(result, mask, _tanh_grad_careful, x)
+    return patch(result, mask, _tanh_grad_careful, x)
 
 
 # ---------------------------------------------------------------------------

@@ -16,15 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 import activations
-
-#: Parameter settings measured for each activation (the others: defaults only).
-SETTINGS = {
-    "leaky_relu": ({"negative_slope": 0.01}, {"negative_slope": 0.2}),
-    "prelu": ({"a": 0.25}, {"a": -0.5}),
-    "swish": ({"beta": 1.0}, {"beta": 1.5}),
-    "gelu": ({"approximate": "none"}, {"approximate": "tanh"}, {"approximate": "sigmoid"}),
-}
-
+from tests.settings import scalar_settings
 
 class Case(NamedTuple):
     """One measured function: an activation, its parameters, value or derivative."""
@@ -59,7 +51,7 @@ def cases():
     """Every registry activation x parameter setting x (value, derivative), then log_softmax."""
     out = []
     for record in activations.ACTIVATIONS:
-        for params in SETTINGS.get(record.name, ({},)):
+        for params in scalar_settings(record.name):
             out += [Case(record.name, dict(params), False), Case(record.name, dict(params), True)]
     out.append(Case("log_softmax", {}, False))
     return out

@@ -12,6 +12,7 @@ chapter is written to ``_build/screenshots/sigmoid.png``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -33,6 +34,10 @@ TOC = toc_docnames()
 SIGMOID = "book/functions/sigmoid"
 #: Milliseconds a page may take to load and typeset on a loaded 2-core machine.
 TIMEOUT_MS = 60_000
+#: Budget for everything the Sigmoid chapter loads (HTML, figures, MathJax
+#: and its fonts, the theme's CSS/JS). Measured 4.0 MB when set; most of it
+#: is the theme's icon font script (1.45 MB) and MathJax (1.2 MB).
+PAGE_BUDGET_BYTES = 5_000_000
 
 
 @dataclass
@@ -135,6 +140,27 @@ def test_sigmoid_screenshot(open_page):
     target = SCREENSHOTS / "sigmoid.png"
     visit.page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000
+    assert visit.problems() == {}
+
+
+def test_sigmoid_page_weight_within_budget(open_page):
+    """Sum what the page loaded (decoded sizes, from the browser's own timing API).
+
+    The total and its largest parts are written to
+    ``_build/screenshots/sigmoid-weight.json`` for the record.
+    """
+    visit = open_page(f"{SIGMOID}.html")
+    entries = visit.page.evaluate("""() => [
+        ...performance.getEntriesByType('navigation'),
+        ...performance.getEntriesByType('resource'),
+    ].map(e => ({url: e.name, bytes: e.decodedBodySize}))""")
+    total = sum(entry["bytes"] for entry in entries)
+    largest = sorted(entries, key=lambda entry: -entry["bytes"])[:8]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    record = {"requests": len(entries), "bytes": total, "largest": largest}
+    (SCREENSHOTS / "sigmoid-weight.json").write_text(json.dumps(record, indent=2))
+    assert len(entries) > 5 and total > 100_000, "the timing API reported nothing"
+    assert total <= PAGE_BUDGET_BYTES, record
     assert visit.problems() == {}
 
 

@@ -47,7 +47,7 @@ __all__ = [
     "INITIALIZERS", "LOSSES", "init_weights", "Linear", "ActivationLayer", "MLP", "Report",
     "mse", "binary_cross_entropy", "softmax_cross_entropy", "get_loss", "accuracy",
     "SGD", "Momentum", "Adam", "History", "train", "layer_gradient_norms",
-    "numerical_gradients", "relative_error", "gradient_check",
+    "numerical_gradients", "relative_error", "gradient_check", "linear_sgd_path",
 ]
 
 # ---------------------------------------------------------------------------
@@ -818,3 +818,45 @@ def gradient_check(model, X, y, loss="softmax_cross_entropy", h: float = 1e-6) -
     grads = model.loss_and_grads(X, y, loss)[1]
     numeric = numerical_gradients(model, X, y, loss, h)
     return {key: relative_error(grads[key], numeric[key]) for key in numeric}
+
+
+def linear_sgd_path(inputs, lr, w_target=(1.0, -1.0)):
+    r"""Weights of one linear neuron trained by per-sample SGD toward ``w_target``.
+
+    The neuron is :math:`u = \mathbf w^\top \mathbf h` with loss
+    :math:`L = \tfrac12 (u - \mathbf w_*^\top \mathbf h)^2`, so for each
+    sample :math:`\partial L/\partial \mathbf w = \delta\,\mathbf h` with
+    :math:`\delta = \mathbf h^\top(\mathbf w - \mathbf w_*)`: one scalar
+    times the input. When every input component is positive (sigmoid
+    outputs) all components of a step share the sign of :math:`\delta`,
+    which is the zig-zag the Sigmoid and tanh chapters show.
+
+    Parameters
+    ----------
+    inputs : array_like, shape (n_samples, n_features)
+        The inputs :math:`\mathbf h`, used once each, in order.
+    lr : float
+        Learning rate.
+    w_target : array_like, shape (n_features,)
+        The weights the targets are generated with; training starts at 0.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_samples + 1, n_features)
+        The weights before training and after each step.
+
+    Examples
+    --------
+    >>> path = linear_sgd_path([[1.0, 0.0], [0.0, 1.0]], lr=1.0)
+    >>> path.tolist()
+    [[0.0, 0.0], [1.0, 0.0], [1.0, -1.0]]
+    """
+    h = np.asarray(inputs, dtype=np.float64)
+    target = np.asarray(w_target, dtype=np.float64)
+    w = np.zeros(h.shape[1])
+    path = [w]
+    for h_i in h:
+        delta = h_i @ (w - target)      # dL/du
+        w = w - lr * delta * h_i        # dL/dw = delta * h
+        path.append(w)
+    return np.array(path)

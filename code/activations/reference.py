@@ -44,7 +44,7 @@ from . import log_softmax as _library_log_softmax
 
 __all__ = [
     "value", "derivative", "ulp_error", "interior_zeros", "zero_window", "target_error", "measure",
-    "Measurement", "max_ulp", "TARGET_ULP", "ZERO_WINDOW",
+    "Measurement", "max_ulp", "full_range_grid", "TARGET_ULP", "ZERO_WINDOW",
 ]
 
 #: Accuracy target of DESIGN section 8, in ULP (and in machine epsilons
@@ -708,3 +708,42 @@ def max_ulp(name, x, dtype, derivative=False, **params):
     result = _library_function(key, derivative)(points, **params)
     errors = measure(key, points, result, derivative, dtype, **params).errors
     return float(np.max(errors)) if errors.size else 0.0
+
+
+def full_range_grid(dtype, n=200, extra=()):
+    """Test points spanning every magnitude a ``dtype`` can hold, both signs.
+
+    ``n`` geometrically spaced magnitudes from the smallest subnormal to
+    half the largest finite number, the largest finite number itself (a
+    geometric sequence ending there would overflow in its last power),
+    0, -inf and +inf, a dense linear grid on [-120, 120] where the
+    activations bend and saturate, and any ``extra`` points (for example a
+    window around the zero of a derivative). This is the grid the chapters'
+    验证 sections measure their ULP errors on.
+
+    Parameters
+    ----------
+    dtype : numpy float dtype
+        float16, float32 or float64.
+    n : int
+        Number of magnitudes per sign.
+    extra : array_like
+        More points to include, cast to ``dtype``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The points, cast to ``dtype`` (not sorted, may repeat).
+
+    Examples
+    --------
+    >>> grid = full_range_grid(np.float32, n=10)
+    >>> grid.dtype, float(grid.max()), float(np.abs(grid[grid != 0]).min())
+    (dtype('float32'), inf, 1.401298464324817e-45)
+    """
+    info = np.finfo(dtype)
+    magnitudes = np.append(np.geomspace(float(info.smallest_subnormal), float(info.max) / 2, n),
+                           float(info.max))
+    dense = np.linspace(-120.0, 120.0, 481)
+    points = [-magnitudes, [0.0, -np.inf, np.inf], magnitudes, dense, np.ravel(extra)]
+    return np.concatenate(points).astype(dtype)

@@ -164,29 +164,36 @@ def test_sigmoid_page_weight_within_budget(open_page):
     assert visit.problems() == {}
 
 
-def test_explorer_fallback_responds_without_a_kernel(open_page):
-    visit = open_page(f"{SIGMOID}.html")
+#: Chapters whose interactive section is an activations.widgets explorer.
+EXPLORER_PAGES = [name for name in TOC if name.startswith("book/functions/")]
+
+
+@pytest.mark.parametrize("docname", EXPLORER_PAGES)
+def test_explorer_fallback_responds_without_a_kernel(open_page, docname):
+    """Every slider of the page's explorer moves its curve and its readout."""
+    visit = open_page(f"{docname}.html")
     page = visit.page
     explorer = page.locator("main .act-explorer").first
     explorer.scroll_into_view_if_needed()
-    slider = explorer.locator("input[type=range]").first
+    sliders = explorer.locator("input[type=range]")
     curve = explorer.locator("path.act-value").first
     readout = explorer.locator(".act-explorer-readout").first
-    before = (slider.input_value(), curve.get_attribute("d"), readout.inner_text())
-
-    # A real mouse click near the slider's right end, as a reader would drag it.
-    box = slider.bounding_box()
-    page.mouse.click(box["x"] + 0.85 * box["width"], box["y"] + box["height"] / 2)
-    page.wait_for_function(
-        "([el, old]) => el.getAttribute('d') !== old",
-        arg=[curve.element_handle(), before[1]])
-    after = (slider.input_value(), curve.get_attribute("d"), readout.inner_text())
-
-    assert after[0] != before[0], "the slider did not move"
-    assert after[1] != before[1], "the curve did not change"
-    assert after[2] != before[2], "the readout did not change"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    explorer.screenshot(path=str(SCREENSHOTS / "sigmoid-explorer.png"))
+    assert sliders.count() > 0, f"{docname}: the explorer has no slider"
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        before = (slider.input_value(), curve.get_attribute("d"), readout.inner_text())
+        # A real mouse click near the slider's end, as a reader would drag it.
+        box = slider.bounding_box()
+        page.mouse.click(box["x"] + 0.9 * box["width"], box["y"] + box["height"] / 2)
+        page.wait_for_function("([el, old]) => el.innerText !== old",
+                               arg=[readout.element_handle(), before[2]])
+        after = (slider.input_value(), curve.get_attribute("d"), readout.inner_text())
+        assert after[0] != before[0], f"{docname}: slider {i} did not move"
+        assert after[1] != before[1], f"{docname}: slider {i} did not change the curve"
+        assert after[2] != before[2], f"{docname}: slider {i} did not change the readout"
+    if docname == SIGMOID:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        explorer.screenshot(path=str(SCREENSHOTS / "sigmoid-explorer.png"))
     assert visit.problems() == {}
 
 

@@ -226,25 +226,3 @@ def assert_ulp_close(actual, desired, dtype, ulps: float, abs_floor: float = 0.0
             f"(abs floor {abs_floor:g}); first: got {np.ravel(actual)[i]!r}, "
             f"expected {np.ravel(desired)[i]!r} ({np.ravel(dist)[i]:.3g} ULP)"
         )
-
-
-def scalar_view(record, params=None):
-    """The record's value and derivative as functions of one real variable.
-
-    Elementwise activations are returned as they are. For softmax the view
-    is component 0 of ``softmax([t, 0, 0])`` and its Jacobian diagonal, so
-    that the property checks (range, monotonicity, saturation) apply to it
-    as to any other activation.
-    """
-    params = dict(record.params if params is None else params)
-    if not record.vector:
-        return (lambda t: record.fn(t, **params)), (lambda t: record.grad(t, **params))
-
-    def embed(t):
-        t = np.asarray(t, dtype=np.float64)
-        rows = np.zeros(t.shape + (3,))
-        rows[..., 0] = t
-        return rows
-
-    return (lambda t: record.fn(embed(t), **params)[..., 0],
-            lambda t: record.grad(embed(t), **params)[..., 0])

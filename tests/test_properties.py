@@ -6,7 +6,7 @@ parameters): the output range by far-out evaluation and a dense sweep,
 monotonicity by the sign of the derivative, zero-centredness by quadrature
 against N(0, 1), smoothness by the one-sided derivatives at the kinks, and
 saturation by the derivative far out. Softmax is viewed through component 0
-of ``softmax([t, 0, 0])`` (``conftest.scalar_view``).
+of ``softmax([t, 0, 0])`` (``Activation.scalar_functions``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from scipy import integrate, stats
 
 import activations
 
-from .conftest import scalar_view
 
 RECORDS = [pytest.param(record, id=record.name) for record in activations.ACTIVATIONS]
 
@@ -35,7 +34,7 @@ SWEEP = np.concatenate([-FAR[::-1], DENSE, FAR])
 
 
 def values_and_slopes(record):
-    f, df = scalar_view(record)
+    f, df = record.scalar_functions()
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         return f(SWEEP), df(SWEEP)
 
@@ -80,7 +79,7 @@ def test_monotonic_matches_the_sign_of_the_derivative(record):
 
 def mean_under_standard_normal(record):
     """E[f(z)] for z ~ N(0, 1), by adaptive quadrature split at 0 (the kinks are there)."""
-    f, _ = scalar_view(record)
+    f, _ = record.scalar_functions()
     density = stats.norm.pdf
 
     def integrand(z):
@@ -103,7 +102,7 @@ def test_zero_centered_means_small_mean_under_standard_normal(record):
 @pytest.mark.parametrize("record", RECORDS)
 def test_smoothness_zero_iff_one_sided_derivatives_differ(record):
     """C^0 exactly when some kink has different one-sided derivatives; smooth records have none."""
-    _, df = scalar_view(record)
+    _, df = record.scalar_functions()
     differ = []
     for kink in record.kinks:
         left, right = df(np.array([kink - 1e-9, kink + 1e-9]))
@@ -124,7 +123,7 @@ def test_smoothness_zero_iff_one_sided_derivatives_differ(record):
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_saturates_where_the_derivative_vanishes(record):
-    _, df = scalar_view(record)
+    _, df = record.scalar_functions()
     far = np.array([-1e3, -50.0, 50.0, 1e3])
     slopes = np.abs(df(far))
     vanishes_left = bool(np.all(slopes[:2] < 1e-10))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Properties:
@@ -97,3 +99,34 @@ class Activation:
     def is_smooth(self) -> bool:
         """True when the function is infinitely differentiable."""
         return self.properties.smoothness == math.inf
+
+    def scalar_functions(self, params=None, width: int = 3):
+        r"""Value and derivative as functions of one real variable.
+
+        Property probes (range, monotonicity, saturation, the mean under
+        N(0, 1)) treat every activation the same way through this view. An
+        elementwise activation is returned as it is, with ``params`` (default:
+        the record's defaults) bound. For a vector activation (softmax) the
+        view is component 0 of ``f([t, 0, ..., 0])`` with ``width`` entries,
+        and its derivative the Jacobian's diagonal entry; with ``width=2``
+        this is :math:`\sigma(t)`.
+
+        Examples
+        --------
+        >>> from activations import get
+        >>> f, df = get("softmax").scalar_functions(width=2)
+        >>> float(f(0.0)), float(df(0.0))
+        (0.5, 0.25)
+        """
+        params = dict(self.params if params is None else params)
+        if not self.vector:
+            return (lambda t: self.fn(t, **params)), (lambda t: self.grad(t, **params))
+
+        def embed(t):
+            t = np.asarray(t, dtype=np.float64)
+            rows = np.zeros(t.shape + (width,))
+            rows[..., 0] = t
+            return rows
+
+        return (lambda t: self.fn(embed(t), **params)[..., 0],
+                lambda t: self.grad(embed(t), **params)[..., 0])

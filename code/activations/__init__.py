@@ -13,36 +13,30 @@ record. :data:`REGISTRY` maps every name and alias to its record and
 
 from __future__ import annotations
 
-import importlib
-
 from ._spec import Activation, Properties
+from .sigmoid import SIGMOID, sigmoid, sigmoid_expr, sigmoid_grad
+from .tanh import TANH, tanh, tanh_expr, tanh_grad
+from .relu import RELU, relu, relu_expr, relu_grad
+from .leaky_relu import LEAKY_RELU, leaky_relu, leaky_relu_expr, leaky_relu_grad
+from .prelu import PRELU, prelu, prelu_expr, prelu_grad, prelu_grad_a
+from .softmax import (SOFTMAX, log_softmax, softmax, softmax_expr, softmax_grad,
+                      softmax_jacobian, softmax_jvp, softmax_vjp)
+from .swish import SWISH, swish, swish_expr, swish_grad, swish_grad_beta
+from .gelu import GELU, gelu, gelu_expr, gelu_grad
+from .selu import SELU, SELU_ALPHA, SELU_SCALE, derive_selu_constants, selu, selu_expr, selu_grad
 
 #: Module names in the book's chapter order.
 ACTIVATION_MODULES = (
     "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax", "swish", "gelu", "selu",
 )
 
-
-def _collect():
-    """Import each activation module and re-export its public names."""
-    records = {}
-    exported = []
-    for module_name in ACTIVATION_MODULES:
-        module = importlib.import_module(f".{module_name}", __name__)
-        for public in module.__all__:
-            globals()[public] = getattr(module, public)
-            exported.append(public)
-        record = getattr(module, module_name.upper())
-        records[record.name] = record
-    return records, exported
-
-
-_RECORDS, _EXPORTED = _collect()
+#: The records once each, in chapter order (iterate over this, not REGISTRY).
+ACTIVATIONS = (SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, SOFTMAX, SWISH, GELU, SELU)
 
 
 def _build_registry(records):
     registry = {}
-    for record in records.values():
+    for record in records:
         for key in (record.name, *record.aliases):
             if key in registry:
                 raise RuntimeError(f"registry name {key!r} is used twice")
@@ -51,10 +45,7 @@ def _build_registry(records):
 
 
 #: Every activation by name and alias (``REGISTRY["silu"] is REGISTRY["swish"]``).
-REGISTRY = _build_registry(_RECORDS)
-
-#: The records once each, in chapter order (iterate over this, not REGISTRY).
-ACTIVATIONS = tuple(_RECORDS.values())
+REGISTRY = _build_registry(ACTIVATIONS)
 
 
 def _normalize(name: str) -> str:
@@ -103,5 +94,16 @@ def get(name) -> Activation:
     return record
 
 
-__all__ = ["Activation", "Properties", "REGISTRY", "ACTIVATIONS", "ACTIVATION_MODULES", "get",
-           *_EXPORTED]
+__all__ = [
+    "Activation", "Properties", "REGISTRY", "ACTIVATIONS", "ACTIVATION_MODULES", "get",
+    "sigmoid", "sigmoid_grad", "sigmoid_expr", "SIGMOID",
+    "tanh", "tanh_grad", "tanh_expr", "TANH",
+    "relu", "relu_grad", "relu_expr", "RELU",
+    "leaky_relu", "leaky_relu_grad", "leaky_relu_expr", "LEAKY_RELU",
+    "prelu", "prelu_grad", "prelu_grad_a", "prelu_expr", "PRELU",
+    "softmax", "softmax_grad", "log_softmax", "softmax_jvp", "softmax_vjp", "softmax_jacobian",
+    "softmax_expr", "SOFTMAX",
+    "swish", "swish_grad", "swish_grad_beta", "swish_expr", "SWISH",
+    "gelu", "gelu_grad", "gelu_expr", "GELU",
+    "selu", "selu_grad", "selu_expr", "derive_selu_constants", "SELU_ALPHA", "SELU_SCALE", "SELU",
+]

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test bench lab clean
+.PHONY: help book test bench lab clean assignments
 
 # Browser assets the site serves itself (MathJax 3, the ipywidgets embed
 # manager), pinned by package-lock.json; npm writes this file on every install.
@@ -23,6 +23,7 @@ help:
 	@echo "make test   run the whole test suite (library, notebooks, site, browser)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
 	@echo "make lab    open JupyterLab on book/"
+	@echo "make assignments  nbgrader course in assignments/ (student versions in release/)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,13 @@ test: $(STAMP) $(NPM_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=book $(LAB_ROOT)
+
+# nbgrader course folder from the chapters' exercises (book/_ext/assignments.py):
+# assignments/source/<slug>/ (with solutions) and assignments/release/<slug>/
+# (student version). Built in a temporary folder and moved into place only if
+# every notebook converts; collected submissions and grades are left alone.
+assignments: $(STAMP)
+	$(BIN)/python book/_ext/assignments.py
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks

@@ -28,16 +28,32 @@ vector-Jacobian product, never with the diagonal of its Jacobian.
 
 Everything runs in float64 by default (finite-difference gradient checks
 need it); ``dtype=np.float32`` is available for speed experiments.
+
+**Replicas.** A conclusion drawn from one seed can flip with the next, so
+the book compares configurations over many seeds (the evidence protocol of
+the 实验方法 appendix). ``MLP(..., seed=[s0, s1, ...])`` builds :math:`K`
+independently initialised copies side by side: every parameter gets a
+leading replica axis (``W0`` has shape ``(K, n_in, n_out)``, a bias
+``(K, 1, n_out)``), a batch is ``(K, B, features)`` (or one shared
+``(B, features)`` array), and every product is a batched ``matmul``. One
+Python loop then drives all :math:`K` runs, so eight seeds cost little more
+than one (``make bench``). Replica :math:`k` is computed by the same
+floating-point operations, in the same order, as the single network built
+with ``seed=s_k``, so it is bitwise equal to it (``tests/test_replicas.py``).
+Losses and accuracies come back per replica, shape ``(K,)``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import get
+from . import get, seeding
+from ._spec import Activation, Properties
 from .prelu import prelu_grad_a
 from .sigmoid import sigmoid
 from .softmax import log_softmax, softmax, softmax_vjp
@@ -46,8 +62,9 @@ from .swish import swish_grad_beta
 __all__ = [
     "INITIALIZERS", "LOSSES", "init_weights", "Linear", "ActivationLayer", "MLP", "Report",
     "mse", "binary_cross_entropy", "softmax_cross_entropy", "get_loss", "accuracy",
-    "SGD", "Momentum", "Adam", "History", "train", "layer_gradient_norms",
+    "SGD", "Momentum", "Adam", "History", "train", "deep_probe", "layer_gradient_norms",
     "numerical_gradients", "relative_error", "gradient_check", "linear_sgd_path",
+    "IDENTITY", "HiddenLayer", "resolve_seeds",
 ]
 
 # ---------------------------------------------------------------------------
@@ -128,6 +145,44 @@ def init_weights(init: str, fan_in: int, fan_out: int, rng: np.random.Generator,
 # ---------------------------------------------------------------------------
 
 
+def resolve_seeds(seed):
+    """Normalise a ``seed`` argument: ``(seeds, replicated)``.
+
+    ``None`` means the base seed (:func:`activations.seeding.base_seed`), an
+    integer one network, a sequence of integers one replica per entry.
+
+    Examples
+    --------
+    >>> resolve_seeds(3), resolve_seeds([1, 2])
+    (([3], False), ([1, 2], True))
+    """
+    if seed is None:
+        return [seeding.base_seed()], False
+    if isinstance(seed, (int, np.integer)):
+        return [int(seed)], False
+    seeds = [int(s) for s in seed]
+    if not seeds:
+        raise ValueError("seed: a sequence of replica seeds must not be empty")
+    return seeds, True
+
+
+def _stack(arrays: list, replicated: bool, keep_row_axis: bool = False):
+    """One array per replica -> a stacked array (or the single array itself).
+
+    ``keep_row_axis`` gives vectors (a bias, a per-unit slope) a size-1 batch
+    axis, ``(K, 1, n)``, so they broadcast against ``(K, B, n)``.
+    """
+    if not replicated:
+        return arrays[0]
+    stacked = np.stack(arrays)
+    return stacked[:, None, :] if keep_row_axis else stacked
+
+
+def _transpose(a):
+    """Swap the last two axes (``a.T`` for a matrix, per replica for a stack)."""
+    return np.swapaxes(a, -1, -2)
+
+
 class Linear:
     r"""Affine layer :math:`z = x W + b`.
 
@@ -135,12 +190,20 @@ class Linear:
     :math:`\partial\mathcal L/\partial W = x^\top \delta`,
     :math:`\partial\mathcal L/\partial b = \sum_{\text{rows}} \delta`,
     :math:`\partial\mathcal L/\partial x = \delta W^\top`.
-    The bias starts at zero.
+    The bias starts at zero. With replicas, ``W`` is ``(K, n_in, n_out)``,
+    ``b`` is ``(K, 1, n_out)`` and each product is taken per replica.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        The initial ``W``, shape ``(n_in, n_out)`` or ``(K, n_in, n_out)``.
     """
 
-    def __init__(self, n_in: int, n_out: int, init: str, rng, dtype=np.float64):
-        self.params = {"W": init_weights(init, n_in, n_out, rng, dtype),
-                       "b": np.zeros(n_out, dtype=dtype)}
+    def __init__(self, weights: np.ndarray):
+        self.replicated = weights.ndim == 3
+        bias_shape = (weights.shape[0], 1, weights.shape[-1]) if self.replicated \
+            else (weights.shape[-1],)
+        self.params = {"W": weights, "b": np.zeros(bias_shape, dtype=weights.dtype)}
         self.grads = {}
         self._x = None
 
@@ -149,8 +212,12 @@ class Linear:
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, delta):
-        self.grads = {"W": self._x.T @ delta, "b": delta.sum(axis=0)}
-        return delta @ self.params["W"].T
+        x = self._x
+        if self.replicated and x.ndim == 2:     # one batch shared by every replica
+            x = np.broadcast_to(x, (delta.shape[0],) + x.shape)
+        self.grads = {"W": _transpose(x) @ delta,
+                      "b": delta.sum(axis=-2, keepdims=self.replicated)}
+        return delta @ _transpose(self.params["W"])
 
 
 #: Gradients of learnable activation parameters, by activation name and
@@ -160,6 +227,32 @@ _PARAM_GRADS = {"prelu": {"a": prelu_grad_a}, "swish": {"beta": swish_grad_beta}
 
 #: Vector-Jacobian products of vector-valued activations, ``vjp(z, g)``.
 _VJPS = {"softmax": softmax_vjp}
+
+
+def _identity(x):
+    return np.asarray(x)
+
+
+def _identity_grad(x):
+    return np.ones_like(np.asarray(x))
+
+
+#: The identity "activation" :math:`f(x) = x`, for the linear-collapse
+#: experiment: ``MLP(..., activation="identity")``. It is not in
+#: :data:`activations.REGISTRY` (it is not an activation function); the MLP
+#: accepts the names ``"identity"`` and ``"linear"``.
+IDENTITY = Activation(
+    name="identity", zh_name="恒等", fn=_identity, grad=_identity_grad, expr=lambda x: x,
+    properties=Properties(output_range=(-math.inf, math.inf), monotonic=True,
+                          zero_centered=True, smoothness=math.inf, saturates="none"),
+    latex="x",
+)
+
+
+def _activation_record(activation) -> Activation:
+    if isinstance(activation, str) and activation.strip().lower() in ("identity", "linear"):
+        return IDENTITY
+    return get(activation)
 
 
 class ActivationLayer:
@@ -175,7 +268,7 @@ class ActivationLayer:
     Parameters
     ----------
     activation : str or Activation
-        Registry name, alias or record.
+        Registry name, alias or record, or ``"identity"``.
     width : int
         Number of units; a learnable parameter gets one value per unit
         (He et al.'s channel-wise PReLU).
@@ -185,16 +278,21 @@ class ActivationLayer:
         Whether PReLU's slope and Swish's beta are trained (default) or
         kept fixed at their value.
     dtype : dtype
+    replicas : int or None
+        Number of replicas (a learnable parameter is then ``(K, 1, width)``);
+        None for a single network.
     """
 
     def __init__(self, activation, width: int, params=None, learnable: bool = True,
-                 dtype=np.float64):
-        self.record = get(activation)
+                 dtype=np.float64, replicas=None):
+        self.record = _activation_record(activation)
         if self.record.vector and self.record.name not in _VJPS:
             raise ValueError(f"no vector-Jacobian product known for {self.record.name!r}")
         values = {**self.record.params, **(params or {})}
         trainable = _PARAM_GRADS.get(self.record.name, {}) if learnable else {}
-        self.params = {k: np.full(width, values.pop(k), dtype=dtype) for k in trainable}
+        shape = (width,) if replicas is None else (replicas, 1, width)
+        self.replicated = replicas is not None
+        self.params = {k: np.full(shape, values.pop(k), dtype=dtype) for k in trainable}
         self.fixed = values
         self.grads = {}
         self._z = self._h = None
@@ -208,28 +306,44 @@ class ActivationLayer:
         self._h = self.record.fn(z, **self._kwargs())
         return self._h
 
-    def dead_fraction(self, slope=None) -> float:
+    def dead_fraction(self, slope=None):
         """Fraction of units with :math:`f'(z) = 0` on every row of the last batch.
 
-        No gradient reaches the incoming weights of such a dead unit.
+        No gradient reaches the incoming weights of such a dead unit. A float,
+        or one per replica, shape ``(K,)``.
         """
         if slope is None:
             slope = self.record.grad(self._z, **self._kwargs())
-        return float(np.mean(np.all(slope == 0, axis=0)))
+        dead = np.mean(np.all(slope == 0, axis=-2), axis=-1)
+        return dead if self.replicated else float(dead)
+
+    def _param_grad(self, fn, value, g):
+        if not self.replicated:
+            return fn(self._z, value, upstream=g)
+        # Per replica, so each is reduced in exactly the order of a single network.
+        return np.stack([fn(self._z[k], value[k, 0], upstream=g[k])
+                         for k in range(len(value))])[:, None, :]
 
     def backward(self, g):
         kwargs = self._kwargs()
         slope = self.record.grad(self._z, **kwargs)
         self._dead = self.dead_fraction(slope)
         param_grads = _PARAM_GRADS.get(self.record.name, {})
-        self.grads = {k: param_grads[k](self._z, v, upstream=g) for k, v in self.params.items()}
+        self.grads = {k: self._param_grad(param_grads[k], v, g) for k, v in self.params.items()}
         if self.record.vector:
             return _VJPS[self.record.name](self._z, g)
         return g * slope
 
     def statistics(self):
-        """Mean and standard deviation of the last output, and the dead fraction."""
-        return float(self._h.mean()), float(self._h.std()), self._dead
+        """Mean and standard deviation of the last output, and the dead fraction.
+
+        Floats, or arrays of shape ``(K,)`` with replicas.
+        """
+        axes = (-2, -1)
+        mean, std = self._h.mean(axis=axes), self._h.std(axis=axes)
+        if not self.replicated:
+            return float(mean), float(std), self._dead
+        return mean, std, self._dead
 
 
 # ---------------------------------------------------------------------------
@@ -240,6 +354,8 @@ class ActivationLayer:
 @dataclass
 class Report:
     """What one backward pass measured, one entry per layer (input side first).
+
+    With replicas every array gains a leading axis of length :math:`K`.
 
     Attributes
     ----------
@@ -254,6 +370,13 @@ class Report:
     dead_fraction : numpy.ndarray, shape (L-1,)
         Fraction of each hidden layer's units with zero derivative on the
         whole batch.
+    delta_quantiles : numpy.ndarray, shape (L, 3), optional
+        The 10 %, 50 % and 90 % quantiles of the entries
+        :math:`|\\delta_k|` of each layer. A norm (or a mean of
+        :math:`|\\delta|`) can be carried by a few large entries while the
+        typical unit gets almost nothing; the median shows the typical unit.
+        Filled by ``backward(..., detailed=True)`` (as
+        :func:`layer_gradient_norms` does), else None.
     """
 
     grad_norms: np.ndarray
@@ -261,6 +384,11 @@ class Report:
     act_mean: np.ndarray
     act_std: np.ndarray
     dead_fraction: np.ndarray
+    delta_quantiles: np.ndarray | None = None
+
+
+#: Quantiles reported by ``Report.delta_quantiles``.
+QUANTILES = (0.1, 0.5, 0.9)
 
 
 def _per_layer(value, n: int, what: str) -> list:
@@ -272,6 +400,31 @@ def _per_layer(value, n: int, what: str) -> list:
     return [value] * n
 
 
+def _entry_quantiles(delta: np.ndarray) -> np.ndarray:
+    """Quantiles of ``|delta|`` over the batch and the units (per replica)."""
+    flat = np.abs(delta).reshape(delta.shape[:-2] + (-1,))
+    return np.moveaxis(np.quantile(flat, QUANTILES, axis=-1), 0, -1)
+
+
+class HiddenLayer(tuple):
+    """``(pre_activation, output)`` of one hidden layer, from :meth:`MLP.hidden_layers`."""
+
+    __slots__ = ()
+
+    def __new__(cls, pre_activation, output):
+        return super().__new__(cls, (pre_activation, output))
+
+    @property
+    def pre_activation(self):
+        """:math:`z_k = h_{k-1} W_k + b_k`."""
+        return self[0]
+
+    @property
+    def output(self):
+        """:math:`h_k = f_k(z_k)`."""
+        return self[1]
+
+
 class MLP:
     """Multilayer perceptron with one registry activation per hidden layer.
 
@@ -281,7 +434,8 @@ class MLP:
         Layer widths from input to output: ``[2, 64, 64, 3]`` has two hidden
         layers of 64 units and 3 logits.
     activation : str, Activation or list
-        Activation of every hidden layer, or a list with one per layer.
+        Activation of every hidden layer, or a list with one per layer;
+        ``"identity"`` gives a linear layer.
     activation_params : dict or list of dict, optional
         Parameter values (``{"negative_slope": 0.1}``) for every hidden
         layer, or one dict per layer.
@@ -289,10 +443,14 @@ class MLP:
         Train PReLU's slope and Swish's beta (default) or freeze them.
     init : str
         Weight initializer (:func:`init_weights`); biases start at zero.
-    seed : int
-        Seed of ``np.random.default_rng`` for the initial weights.
+    seed : int, sequence of int or None
+        Seed of ``np.random.default_rng`` for the initial weights; a sequence
+        builds one replica per seed (see the module docstring); None uses
+        the base seed (:func:`activations.seeding.base_seed`).
     dtype : dtype
         float64 (default) or float32.
+    gain : float
+        Multiplies every initial weight matrix (1: the initializer as is).
 
     Examples
     --------
@@ -301,21 +459,42 @@ class MLP:
     ['W0', 'W1', 'b0', 'b1']
     >>> net.forward(np.zeros((5, 2))).shape
     (5, 3)
+    >>> MLP([2, 8, 3], seed=[0, 1, 2, 3]).forward(np.zeros((5, 2))).shape
+    (4, 5, 3)
     """
 
     def __init__(self, sizes, activation="relu", activation_params=None, learnable=True,
-                 init="xavier_uniform", seed=0, dtype=np.float64):
+                 init="xavier_uniform", seed=None, dtype=np.float64, gain=1.0):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"MLP(): sizes needs at least two positive widths; got {sizes}")
-        rng = np.random.default_rng(seed)
+        self.seeds, self.replicated = resolve_seeds(seed)
         n_hidden = len(sizes) - 2
         acts = _per_layer(activation, n_hidden, "activation")
         act_params = _per_layer(activation_params, n_hidden, "activation_params")
         self.dtype = np.dtype(dtype)
-        self.linears = [Linear(a, b, init, rng, dtype) for a, b in zip(sizes, sizes[1:])]
-        self.activations = [ActivationLayer(f, w, p, learnable, dtype)
+        # Each replica draws its weights in the order a single network would.
+        draws = []
+        for s in self.seeds:
+            rng = np.random.default_rng(s)
+            draws.append([init_weights(init, a, b, rng, dtype) for a, b in zip(sizes, sizes[1:])])
+        self.linears = []
+        for k in range(len(sizes) - 1):
+            weights = _stack([d[k] for d in draws], self.replicated)
+            if gain != 1.0:
+                weights *= self.dtype.type(gain)
+            self.linears.append(Linear(weights))
+        replicas = len(self.seeds) if self.replicated else None
+        self.activations = [ActivationLayer(f, w, p, learnable, dtype, replicas)
                             for f, w, p in zip(acts, sizes[1:-1], act_params)]
+
+    #: Axes of one sample (a feature vector).
+    sample_ndim = 1
+
+    @property
+    def n_replicas(self):
+        """Number of replicas, or None for a single network."""
+        return len(self.seeds) if self.replicated else None
 
     @property
     def params(self) -> dict:
@@ -337,14 +516,45 @@ class MLP:
         return out
 
     def forward(self, X):
-        """Logits for a batch ``X`` of shape ``(B, sizes[0])``; caches what backward needs."""
+        """Logits for a batch ``X``; caches what backward needs.
+
+        ``X`` is ``(B, sizes[0])``, or with replicas either that (one batch
+        shared by all) or ``(K, B, sizes[0])``. Logits are ``(B, sizes[-1])``
+        or ``(K, B, sizes[-1])``.
+        """
         h = np.asarray(X, dtype=self.dtype)
         for linear, act in zip(self.linears, self.activations):
             h = act.forward(linear.forward(h))
         return self.linears[-1].forward(h)
 
-    def backward(self, dlogits):
+    def hidden_layers(self, X) -> list:
+        """Pre-activation and output of every hidden layer for inputs ``X``.
+
+        A forward pass with the current parameters.
+
+        Returns
+        -------
+        list of HiddenLayer
+            ``(pre_activation, output)`` per hidden layer, input side first.
+
+        Examples
+        --------
+        >>> net = MLP([2, 4, 3, 1], activation="relu", seed=0)
+        >>> [layer.output.shape for layer in net.hidden_layers(np.ones((5, 2)))]
+        [(5, 4), (5, 3)]
+        """
+        self.forward(X)
+        return [HiddenLayer(act._z, act._h) for act in self.activations]
+
+    def backward(self, dlogits, detailed: bool = False):
         """Backpropagate ``dL/dlogits`` through the cached forward pass.
+
+        Parameters
+        ----------
+        dlogits : array_like
+            Gradient of the loss with respect to the logits.
+        detailed : bool
+            Also fill ``Report.delta_quantiles`` (costs a sort per layer).
 
         Returns
         -------
@@ -354,31 +564,52 @@ class MLP:
             Per-layer gradient norms and activation statistics.
         """
         delta = np.asarray(dlogits, dtype=self.dtype)
-        delta_norms = [np.linalg.norm(delta)]
+        deltas = [delta]
         g = self.linears[-1].backward(delta)
         for linear, act in zip(self.linears[-2::-1], self.activations[::-1]):
             delta = act.backward(g)
-            delta_norms.append(np.linalg.norm(delta))
+            deltas.append(delta)
             g = linear.backward(delta)
-        stats = np.array([act.statistics() for act in self.activations]).reshape(-1, 3)
+        deltas.reverse()
+        stats = [act.statistics() for act in self.activations]
+
+        def per_layer(values):
+            # Layers on the last axis: (L,) for one network, (K, L) for replicas.
+            return np.stack(values, axis=-1) if values else np.zeros(0)
+
         report = Report(
-            grad_norms=np.array([np.linalg.norm(lin.grads["W"]) for lin in self.linears]),
-            delta_norms=np.array(delta_norms[::-1]),
-            act_mean=stats[:, 0], act_std=stats[:, 1], dead_fraction=stats[:, 2],
+            grad_norms=per_layer([_norm(lin.grads["W"]) for lin in self.linears]),
+            delta_norms=per_layer([_norm(d) for d in deltas]),
+            act_mean=per_layer([m for m, _, _ in stats]),
+            act_std=per_layer([sd for _, sd, _ in stats]),
+            dead_fraction=per_layer([dead for _, _, dead in stats]),
+            delta_quantiles=(np.stack([_entry_quantiles(d) for d in deltas], axis=-2)
+                             if detailed else None),
         )
         return self._collect("grads"), report
 
     def dead_fraction(self, X) -> list:
-        """Fraction of dead units of every hidden layer on ``X`` (a forward pass only)."""
+        """Fraction of dead units of every hidden layer on ``X`` (a forward pass only).
+
+        One float per layer, or one ``(K,)`` array per layer with replicas.
+        """
         self.forward(X)
         return [act.dead_fraction() for act in self.activations]
 
-    def loss_and_grads(self, X, y, loss="softmax_cross_entropy"):
+    def loss_and_grads(self, X, y, loss="softmax_cross_entropy", detailed: bool = False):
         """Forward, loss and backward in one call: ``(loss, grads, report, logits)``."""
         logits = self.forward(X)
         value, dlogits = get_loss(loss)(logits, y)
-        grads, report = self.backward(dlogits)
+        grads, report = self.backward(dlogits, detailed=detailed)
         return value, grads, report, logits
+
+
+def _norm(a):
+    """Frobenius norm of a matrix, per replica for a stack of matrices.
+
+    One formula for both, so a replica's norm is bitwise its single run's.
+    """
+    return np.linalg.norm(a, axis=(-2, -1))
 
 
 # ---------------------------------------------------------------------------
@@ -404,7 +635,8 @@ def mse(outputs, targets):
     """
     z = np.asarray(outputs)
     diff = z - np.asarray(targets, dtype=z.dtype).reshape(z.shape)
-    return np.mean(diff * diff), diff * (2 / diff.size)
+    axes, count = _sample_axes(z)
+    return np.mean(diff * diff, axis=axes), diff * (2 / count)
 
 
 def binary_cross_entropy(logits, targets):
@@ -449,7 +681,8 @@ def binary_cross_entropy(logits, targets):
     # sigma(z) - y rewritten as (1-y) sigma(z) - y sigma(-z): no subtraction of
     # nearly equal numbers, so a confident right answer keeps its tiny gradient.
     grad = (1 - y) * sigmoid(z) - y * sigmoid(-z)
-    return np.mean(per_sample), grad / z.size
+    axes, count = _sample_axes(z)
+    return np.mean(per_sample, axis=axes), grad / count
 
 
 def softmax_cross_entropy(logits, targets):
@@ -487,13 +720,14 @@ def softmax_cross_entropy(logits, targets):
     """
     z = np.asarray(logits)
     targets = np.asarray(targets)
-    batch = z.shape[0] if z.ndim > 1 else 1
+    batch = z.shape[-2] if z.ndim > 1 else 1
+    axes = (-2, -1) if z.ndim == 3 else None     # per replica, or over everything
     log_p, p = log_softmax(z, axis=-1), softmax(z, axis=-1)
     if targets.ndim == z.ndim:  # probabilities
         y = targets.astype(z.dtype, copy=False)
-        return -np.sum(y * log_p) / batch, (p - y) / batch
-    labels = targets.astype(np.intp)[..., None]
-    loss = -np.sum(np.take_along_axis(log_p, labels, axis=-1)) / batch
+        return -np.sum(y * log_p, axis=axes) / batch, (p - y) / batch
+    labels = np.broadcast_to(targets.astype(np.intp), z.shape[:-1])[..., None]
+    loss = -np.sum(np.take_along_axis(log_p, labels, axis=-1), axis=axes) / batch
     # p_k - 1 = -(sum of the other probabilities): summed directly it keeps the
     # tiny gradient of a confident right answer, which 1 - p_k rounds to 0.
     onehot = np.arange(z.shape[-1]) == labels
@@ -511,6 +745,17 @@ _LOSS_ALIASES = {"bce": "binary_cross_entropy", "cross_entropy": "softmax_cross_
                  "ce": "softmax_cross_entropy"}
 
 
+def _sample_axes(z):
+    """Axes a loss averages over, and how many entries that is per replica.
+
+    A 3-d array is a stack of replicas ``(K, B, n)``: each replica is averaged
+    on its own. Anything else is one network: every entry counts.
+    """
+    if z.ndim == 3:
+        return (-2, -1), z.shape[-2] * z.shape[-1]
+    return None, z.size
+
+
 def get_loss(loss):
     """Look up a loss by name or alias (``"bce"``, ``"ce"``); a callable is returned as is."""
     if callable(loss):
@@ -522,18 +767,33 @@ def get_loss(loss):
     return LOSSES[key]
 
 
-def accuracy(logits, y, loss="softmax_cross_entropy") -> float:
+def accuracy(logits, y, loss="softmax_cross_entropy"):
     """Fraction of correct predictions: argmax for softmax, ``z > 0`` for BCE.
 
-    Returns NaN for MSE, a regression loss.
+    A float for one network; for replica logits ``(K, B, C)`` an array of
+    ``K`` accuracies (labels ``(B,)`` shared, or ``(K, B)``). NaN logits give
+    NaN, never an accuracy: a diverged run has none. Returns NaN for MSE, a
+    regression loss.
+
+    Examples
+    --------
+    >>> accuracy(np.array([[2.0, 1.0], [0.0, 3.0]]), [0, 0])
+    0.5
+    >>> accuracy(np.array([[np.nan, 1.0]]), [1])
+    nan
     """
     fn = get_loss(loss)
     z = np.asarray(logits)
     if fn is softmax_cross_entropy:
-        return float(np.mean(np.argmax(z, axis=-1) == np.asarray(y)))
-    if fn is binary_cross_entropy:
-        return float(np.mean((z > 0).ravel() == (np.asarray(y) > 0.5).ravel()))
-    return float("nan")
+        right = np.argmax(z, axis=-1) == np.asarray(y)
+    elif fn is binary_cross_entropy:
+        z = z.reshape(z.shape[:-1]) if z.ndim >= 2 and z.shape[-1] == 1 else z
+        right = (z > 0) == (np.asarray(y).reshape(np.shape(y)[:z.ndim]) > 0.5)
+    else:
+        return float("nan")
+    broken = ~np.all(np.isfinite(z), axis=tuple(range(right.ndim - 1, z.ndim)))
+    result = np.where(broken, np.nan, np.mean(right, axis=-1))
+    return float(result) if result.ndim == 0 else result
 
 
 # ---------------------------------------------------------------------------
@@ -622,6 +882,13 @@ class History:
     recurrent net. ``dead_fraction`` (MLP only) is measured on the whole
     training set after the epoch.
     ``val_loss``/``val_accuracy`` are filled when validation data is given.
+
+    With replicas each entry is an array with one value per replica.
+
+    Divergence: a run whose loss, parameters or logits stop being finite has
+    **diverged**. From that epoch on its loss and accuracies are recorded as
+    NaN (a diverged run has no accuracy), ``diverged`` is True (per replica)
+    and ``diverged_epoch`` holds the first such epoch (-1 while finite).
     """
 
     loss: list = field(default_factory=list)
@@ -630,6 +897,15 @@ class History:
     dead_fraction: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
+    diverged: object = False
+    diverged_epoch: object = -1
+
+    def final(self, metric: str = "val_accuracy"):
+        """The last epoch's value of ``metric`` (NaN for a diverged run)."""
+        values = getattr(self, metric)
+        if not values:
+            raise ValueError(f"History.final(): no {metric!r} was recorded")
+        return values[-1]
 
 
 def _minibatches(n: int, batch_size: int, rng):
@@ -637,8 +913,24 @@ def _minibatches(n: int, batch_size: int, rng):
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
 
-def train(net: MLP, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int = 100,
-          batch_size: int = 32, seed: int = 0, validation=None, progress: bool = False):
+def _replica_batches(n: int, batch_size: int, rngs):
+    """Mini-batch indices per replica: one ``(K, b)`` array per step."""
+    orders = [_minibatches(n, batch_size, rng) for rng in rngs]
+    return [np.stack(step) for step in zip(*orders)]
+
+
+def _finite_per_replica(arrays, replicated):
+    """True where every array is finite (per replica when replicated)."""
+    ok = True
+    for a in arrays:
+        a = np.asarray(a)
+        ok = ok & (np.all(np.isfinite(a.reshape(a.shape[0], -1)), axis=1)
+                   if replicated and a.ndim >= 1 else bool(np.all(np.isfinite(a))))
+    return ok
+
+
+def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int = 100,
+          batch_size: int = 32, seed=None, validation=None, progress: bool = False):
     """Train ``net`` with seeded mini-batches and return its :class:`History`.
 
     Parameters
@@ -646,17 +938,20 @@ def train(net: MLP, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: 
     net : MLP or activations.rnn.RecurrentNet
         Trained in place. Any model with ``params``, ``dtype``, ``forward``
         and ``loss_and_grads`` works; ``dead_fraction`` is recorded when the
-        model has that method.
+        model has that method. A model with replicas trains every replica.
     X, y : array_like
-        Inputs ``(n, sizes[0])`` and targets (labels for the cross-entropies).
+        Inputs ``(n, ...)`` and targets (labels for the cross-entropies),
+        shared by all replicas; or, for a model with replicas, one data set
+        per replica with a leading axis: ``(K, n, ...)`` and ``(K, n)``.
     loss : str or callable
         A :data:`LOSSES` name or ``fn(logits, y) -> (loss, dlogits)``.
     optimizer : SGD, Momentum or Adam, optional
         Defaults to ``Adam()``.
     epochs, batch_size : int
         ``batch_size >= n`` gives full-batch training.
-    seed : int
-        Seed of ``np.random.default_rng`` for the order of the mini-batches.
+    seed : int, sequence of int or None
+        Seed(s) of ``np.random.default_rng`` for the order of the
+        mini-batches, one per replica; None uses the network's own seed(s).
     validation : tuple (X_val, y_val), optional
         Evaluated after every epoch.
     progress : bool
@@ -670,47 +965,122 @@ def train(net: MLP, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: 
     >>> history = train(net, X, y, optimizer=Adam(0.05), epochs=60, batch_size=16)
     >>> history.accuracy[-1]
     1.0
+    >>> replicas = MLP([2, 8, 2], activation="tanh", seed=[1, 2, 3])
+    >>> train(replicas, X, y, optimizer=Adam(0.05), epochs=60, batch_size=16).accuracy[-1]
+    array([1., 1., 1.])
     """
     X = np.asarray(X, dtype=net.dtype)
     y = np.asarray(y)
     optimizer = optimizer or Adam()
-    rng = np.random.default_rng(seed)
+    replicated = bool(getattr(net, "replicated", False))
+    batch_seeds = net.seeds if seed is None else resolve_seeds(seed)[0]
+    if replicated and len(batch_seeds) != net.n_replicas:
+        raise ValueError(f"train(): {len(batch_seeds)} batch seeds for {net.n_replicas} replicas")
+    rngs = [np.random.default_rng(s) for s in batch_seeds]
+    loss_fn = get_loss(loss)
     history = History()
-    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
-        totals, norms = np.zeros(2), 0.0
-        for batch in _minibatches(len(X), batch_size, rng):
-            value, grads, report, logits = net.loss_and_grads(X[batch], y[batch], loss)
-            optimizer.step(net.params, grads)
-            totals += len(batch) * np.array([value, accuracy(logits, y[batch], loss)])
-            norms = norms + len(batch) * report.grad_norms
-        history.loss.append(float(totals[0] / len(X)))
-        history.accuracy.append(float(totals[1] / len(X)))
-        history.grad_norms.append(norms / len(X))
-        if hasattr(net, "dead_fraction"):
-            history.dead_fraction.append(net.dead_fraction(X))
-        if validation is not None:
-            logits = net.forward(np.asarray(validation[0], dtype=net.dtype))
-            history.val_loss.append(float(get_loss(loss)(logits, validation[1])[0]))
-            history.val_accuracy.append(accuracy(logits, validation[1], loss))
+    if replicated:
+        history.diverged = np.zeros(net.n_replicas, dtype=bool)
+        history.diverged_epoch = np.full(net.n_replicas, -1)
+    per_replica = replicated and X.ndim == net.sample_ndim + 2
+    n = X.shape[1] if per_replica else len(X)
+    rows = np.arange(net.n_replicas)[:, None] if per_replica else slice(None)
+
+    def take(data, batch):
+        return data[rows, batch] if per_replica else data[batch]
+
+    # A diverging run overflows on purpose; it is detected below and reported as diverged.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in tqdm(range(epochs), disable=not progress, desc="epochs"):
+            steps = _replica_batches(n, batch_size, rngs) if replicated \
+                else _minibatches(n, batch_size, rngs[0])
+            totals = np.zeros((2,) + ((net.n_replicas,) if replicated else ()))
+            norms, finite = 0.0, True
+            for batch in steps:
+                y_batch = take(y, batch)
+                value, grads, report, logits = net.loss_and_grads(take(X, batch), y_batch, loss)
+                optimizer.step(net.params, grads)
+                size = batch.shape[-1]
+                totals += size * np.array([value, accuracy(logits, y_batch, loss)])
+                norms = norms + size * report.grad_norms
+                finite = finite & _finite_per_replica([value, logits], replicated)
+            finite = finite & _finite_per_replica(net.params.values(), replicated)
+            _record_divergence(history, finite, epoch, replicated)
+            bad = history.diverged
+            history.loss.append(_masked(totals[0] / n, bad))
+            history.accuracy.append(_masked(totals[1] / n, bad))
+            history.grad_norms.append(norms / n)
+            if hasattr(net, "dead_fraction"):
+                history.dead_fraction.append(net.dead_fraction(X))
+            if validation is not None:
+                logits = net.forward(np.asarray(validation[0], dtype=net.dtype))
+                history.val_loss.append(_masked(loss_fn(logits, validation[1])[0], bad))
+                history.val_accuracy.append(_masked(accuracy(logits, validation[1], loss), bad))
     return history
 
 
-def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: int = 256,
-                         init: str = "xavier_uniform", activation_params=None, seed: int = 0):
-    r"""Gradient norm of every layer of a deep, freshly initialised MLP.
+def _record_divergence(history: History, finite, epoch: int, replicated: bool) -> None:
+    newly = ~np.asarray(finite) & ~np.asarray(history.diverged)
+    if replicated:
+        history.diverged_epoch[newly] = epoch
+        history.diverged |= newly
+    elif newly:
+        history.diverged, history.diverged_epoch = True, epoch
 
-    The standard vanishing/exploding-gradient experiment: a ``depth``-layer
-    MLP of constant ``width`` (``depth - 1`` hidden layers) gets a batch of
-    standard-normal inputs with random labels of ``width`` classes; one
-    backward pass of the softmax cross-entropy gives
-    :math:`\lVert\partial\mathcal L/\partial W_k\rVert` for
-    :math:`k = 0, \dots, \mathrm{depth}-1`, and the norms of the
-    backpropagated signal :math:`\delta_k`. A ratio far from 1 between the
-    first and the last layer is the vanishing (or exploding) gradient. (For
+
+def _masked(value, diverged):
+    """``value`` with NaN where the run has diverged (a float for one network)."""
+    value = np.where(diverged, np.nan, value)
+    return float(value) if value.ndim == 0 else value
+
+
+def deep_probe(activation, depth: int = 20, width: int = 64, batch: int = 256,
+               init: str = "xavier_uniform", activation_params=None, seed=None,
+               gain: float = 1.0, input_scale: float = 1.0):
+    r"""A deep, freshly initialised MLP of constant width and a random batch for it.
+
+    The network of the vanishing/exploding-gradient experiment: ``depth``
+    linear layers of ``width`` units (``depth - 1`` hidden layers with
+    ``activation``), every weight matrix multiplied by ``gain``; the batch
+    is ``input_scale`` times standard-normal inputs with random labels of
+    ``width`` classes, drawn from a generator of its own seeded with the
+    same seed (so the data do not depend on the depth or the initializer).
+
+    Returns
+    -------
+    net : MLP
+    X : numpy.ndarray, shape (batch, width), or (K, batch, width) for replicas
+    labels : numpy.ndarray, shape (batch,), or (K, batch)
+    """
+    seeds, replicated = resolve_seeds(seed)
+    net = MLP([width] * (depth + 1), activation=activation, activation_params=activation_params,
+              init=init, seed=seeds if replicated else seeds[0], gain=gain)
+    inputs, labels = [], []
+    for s in seeds:
+        rng = np.random.default_rng(s)
+        inputs.append(input_scale * rng.standard_normal((batch, width)))
+        labels.append(rng.integers(0, width, batch))
+    return net, _stack(inputs, replicated), _stack(labels, replicated)
+
+
+def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: int = 256,
+                         init: str = "xavier_uniform", activation_params=None, seed=None,
+                         gain: float = 1.0, input_scale: float = 1.0):
+    r"""Gradient statistics of every layer of a deep, freshly initialised MLP.
+
+    The standard vanishing/exploding-gradient experiment on
+    :func:`deep_probe`'s network and batch: one backward pass of the softmax
+    cross-entropy gives :math:`\lVert\partial\mathcal L/\partial W_k\rVert` for
+    :math:`k = 0, \dots, \mathrm{depth}-1`, the norms of the
+    backpropagated signal :math:`\delta_k`, and the quantiles of the entries
+    :math:`|\delta_k|` (``delta_quantiles``; the median is the typical unit,
+    which a norm or a mean can hide). A ratio far from 1 between the first
+    and the last layer is the vanishing (or exploding) gradient. (For
     ReLU-like activations the weight gradients
     :math:`h_{k-1}^\top\delta_k` can stay level while both the forward
     signal and :math:`\delta_k` shrink, so look at ``delta_norms`` and
-    ``act_std`` too.)
+    ``act_std`` too.) Parameters as for :func:`deep_probe`; a sequence of
+    seeds gives one report with a leading replica axis.
 
     Returns
     -------
@@ -719,16 +1089,15 @@ def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: in
 
     Examples
     --------
-    >>> report = layer_gradient_norms("sigmoid", depth=10)
+    >>> report = layer_gradient_norms("sigmoid", depth=10, seed=0)
     >>> bool(report.grad_norms[0] < 1e-3 * report.grad_norms[-1])
     True
+    >>> layer_gradient_norms("relu", depth=4, seed=[0, 1]).delta_quantiles.shape
+    (2, 4, 3)
     """
-    rng = np.random.default_rng(seed)
-    net = MLP([width] * (depth + 1), activation=activation, activation_params=activation_params,
-              init=init, seed=seed)
-    X = rng.standard_normal((batch, width))
-    labels = rng.integers(0, width, batch)
-    return net.loss_and_grads(X, labels)[2]
+    net, X, labels = deep_probe(activation, depth, width, batch, init, activation_params, seed,
+                                gain, input_scale)
+    return net.loss_and_grads(X, labels, detailed=True)[2]
 
 
 # ---------------------------------------------------------------------------
@@ -741,8 +1110,8 @@ def numerical_gradients(model, X, y, loss="softmax_cross_entropy", h: float = 1e
 
     .. math::
 
-        rac{\partial\mathcal L}{\partial	heta_i} pprox
-        rac{\mathcal L(	heta + h e_i) - \mathcal L(	heta - h e_i)}{2h}
+        \frac{\partial\mathcal L}{\partial\theta_i} \approx
+        \frac{\mathcal L(\theta + h e_i) - \mathcal L(\theta - h e_i)}{2h}
 
     The truncation error is :math:`O(h^2)` and the rounding error about
     :math:`\epsilon\,|\mathcal L| / h`; in float64 :math:`h = 10^{-6}`
@@ -774,7 +1143,10 @@ def numerical_gradients(model, X, y, loss="softmax_cross_entropy", h: float = 1e
             p[index] = saved - h
             lower = loss_fn(model.forward(X), y)[0]
             p[index] = saved
-            grad[index] = (upper - lower) / (2 * h)
+            difference = upper - lower
+            if np.ndim(difference):     # replicas: entry `index` moves only its own replica's loss
+                difference = difference[index[0]]
+            grad[index] = difference / (2 * h)
         numeric[key] = grad
     return numeric
 
@@ -783,7 +1155,7 @@ def relative_error(analytic, numeric) -> float:
     r"""Relative error of a gradient array in the max norm.
 
     .. math::
-        rac{\max_i |g_i - \hat g_i|}{\maxigl(\max_i |g_i|, \max_i |\hat g_i|igr)}
+        \frac{\max_i |g_i - \hat g_i|}{\max\bigl(\max_i |g_i|, \max_i |\hat g_i|\bigr)}
 
     Measured against the largest entry of the array rather than entry by
     entry, because finite differences have an absolute error floor (about

@@ -20,6 +20,7 @@ from typing import Mapping
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 from matplotlib.mathtext import MathTextParser
 
@@ -27,7 +28,8 @@ from . import get
 
 __all__ = [
     "COLORS", "use_house_style", "new_axes", "plot_function_and_derivative",
-    "plot_curves", "plot_gradient_by_depth", "plot_parameter_paths", "plt",
+    "plot_curves", "plot_gradient_by_depth", "plot_parameter_paths", "plot_seed_results",
+    "plot_seed_bands", "plt",
 ]
 
 #: Named colours (colour-blind safe, Okabe–Ito) so every chapter uses the same
@@ -259,4 +261,94 @@ def plot_parameter_paths(paths: Mapping[str, np.ndarray], ax=None, *, target=Non
     ax.set(xlabel=labels[0], ylabel=labels[1], title=title)
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))  # outside: paths fill the axes
+    return ax
+
+
+def plot_seed_results(results: Mapping[str, object], ax=None, *, ylabel="", title="",
+                      threshold=None, percent=False):
+    """Every seed of every configuration as a dot, with mean ± sd beside it.
+
+    The book's way of showing a comparison (evidence protocol): the reader
+    sees the spread over seeds, not only an average, and a diverged seed is
+    drawn as a red cross at the bottom instead of a value.
+
+    Parameters
+    ----------
+    results : mapping of str to activations.evidence.Summary
+        Configuration label -> its summary over seeds.
+    ax : Axes, optional
+    ylabel, title : str
+    threshold : float, optional
+        A success threshold to draw as a dashed line.
+    percent : bool
+        Show the y axis in percent (for accuracies in [0, 1]).
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        _, ax = new_axes(1, width=max(3.2, 0.9 * len(results) + 1.6), height=3.2)
+    jitter = np.random.default_rng(0)   # fixed: the figure must not change between builds
+    finite = [s.finite for s in results.values() if s.finite.size]
+    floor = min(float(np.min(v)) for v in finite) if finite else 0.0
+    for i, (label, summary) in enumerate(results.items()):
+        offsets = i + jitter.uniform(-0.12, 0.12, summary.n)
+        ok = ~summary.diverged
+        ax.plot(offsets[ok], summary.values[ok], "o", color=CYCLE[i % len(CYCLE)], alpha=0.75,
+                markersize=4.5, linestyle="none")
+        if summary.n_diverged:
+            ax.plot(offsets[~ok], np.full(summary.n_diverged, floor), "x", color="#D00000",
+                    markersize=7, linestyle="none")
+        if summary.finite.size:
+            ax.errorbar(i + 0.3, summary.mean, yerr=summary.sd, fmt="s", color=COLORS["reference"],
+                        markersize=4, capsize=3, linewidth=1.2)
+    if threshold is not None:
+        ax.axhline(threshold, linestyle="--", color=COLORS["muted"], linewidth=1)
+    ax.set_xticks(range(len(results)), list(results), rotation=20 if len(results) > 4 else 0)
+    ax.set_xlim(-0.5, len(results) - 0.3)
+    if percent:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    n_seeds = {s.n for s in results.values()}
+    seeds_note = f"{n_seeds.pop()} seeds each" if len(n_seeds) == 1 else "seeds per column vary"
+    ax.set(ylabel=ylabel, title=f"{title} ({seeds_note})" if title else seeds_note)
+    return ax
+
+
+def plot_seed_bands(x, runs: Mapping[str, np.ndarray], ax=None, *, xlabel="epoch", ylabel="",
+                    title="", logy=False):
+    """Median over seeds as a line, the range over seeds as a band.
+
+    Parameters
+    ----------
+    x : array_like, shape (T,)
+        Abscissae (epochs, layers).
+    runs : mapping of str to array of shape (n_seeds, T)
+        Label -> one row per seed (NaN rows of diverged seeds are ignored).
+    ax : Axes, optional
+    xlabel, ylabel, title : str
+    logy : bool
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        _, ax = new_axes(1, width=5.0, height=3.2)
+    n_seeds = set()
+    for i, (label, rows) in enumerate(runs.items()):
+        rows = np.asarray(rows, dtype=np.float64)
+        rows = rows[np.all(np.isfinite(rows), axis=1)]
+        n_seeds.add(len(rows))
+        color = CYCLE[i % len(CYCLE)]
+        if len(rows):
+            ax.plot(x, np.median(rows, axis=0), color=color, label=label)
+            ax.fill_between(x, rows.min(axis=0), rows.max(axis=0), color=color, alpha=0.18,
+                            linewidth=0)
+    if logy:
+        ax.set_yscale("log")
+    note = f"median and range of {n_seeds.pop()} seeds" if len(n_seeds) == 1 \
+        else "median and range over seeds"
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=f"{title} ({note})" if title else note)
+    ax.legend()
     return ax

@@ -278,12 +278,13 @@ def scan(nb, name: str) -> Scan:
 
     if gate is not None:
         raise ConversionError(name, gate.cell, f"solution gate of '{gate.label}' is never closed "
-                              "by a solution-end fence")
+                              "by a solution-end fence", nb.cells[gate.cell].get("id", ""))
     for exercise in exercises:
         for number, cell_index in enumerate(exercise.solution_cells, 1):
             grade_id = f"{exercise.label}-solution-{number}"
             if grade_id in grade_ids:
-                raise ConversionError(name, cell_index, f"duplicate grade id '{grade_id}'")
+                raise ConversionError(name, cell_index, f"duplicate grade id '{grade_id}'",
+                                      nb.cells[cell_index].get("id", ""))
             grade_ids[grade_id] = cell_index
     return Scan(name, exercises, roles)
 

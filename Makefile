@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test bench lab clean assignments
+.PHONY: help book test bench lab clean mutants assignments
 
 # Browser assets the site serves itself (MathJax 3, the ipywidgets embed
 # manager), pinned by package-lock.json; npm writes this file on every install.
@@ -22,6 +22,7 @@ help:
 	@echo "make book   build the HTML book into _build/html (executes every notebook)"
 	@echo "make test   run the whole test suite (library, notebooks, site, browser)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
+	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
 	@echo "make lab    open JupyterLab on book/"
 	@echo "make assignments  nbgrader course in assignments/ (student versions in release/)"
 
@@ -57,6 +58,14 @@ assignments: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks
+
+# Mutation testing with mutmut (tests/mutants.py): plants small bugs in the
+# package one at a time and runs the fast library tests against each; writes
+# bench-results/mutants.md. Not part of `make test` (it takes long, see the
+# README). `make mutants MODULES="tanh prelu"` re-runs some modules only.
+mutants: export OPENBLAS_NUM_THREADS := 1
+mutants: $(STAMP)
+	$(BIN)/python -m tests.mutants $(MODULES)
 
 clean:
 	rm -rf _build $(VENV)

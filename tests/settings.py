@@ -47,6 +47,8 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "slope=0.2": {"negative_slope": 0.2},
         "slope=0": {"negative_slope": 0.0},
         "slope=-0.5": {"negative_slope": -0.5},
+        # Above 1 the rectifier is min(x, a*x), not max: the third branch of the kernel.
+        "slope=1.5": {"negative_slope": 1.5},
     },
     "prelu": {
         "default": {},
@@ -54,6 +56,9 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "a=-0.5": {"a": -0.5},
         "a=per-channel": {"a": PerChannel(-0.3, 0.6)},
         "a=per-channel-axis-2": {"a": PerChannel(0.05, 0.5, axis=-2)},
+        "a=1.5": {"a": 1.5},
+        # Slopes on both sides of 1 take the mixed branch max(x, 0) + a*min(x, 0).
+        "a=per-channel-across-1": {"a": PerChannel(0.5, 1.5)},
     },
     "softmax": {
         "default": {},

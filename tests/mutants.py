@@ -1,0 +1,207 @@
+"""Mutation testing of the package (``make mutants``): run mutmut, write the score table.
+
+mutmut 3 plants one small change (a mutant) at a time in the package --
+``<`` for ``<=``, a constant off by one, a dropped argument -- and runs the
+fast library tests against it. A mutant the tests reject is *killed*; one
+they accept *survives* and points at a behaviour no test pins down, unless
+the change does not alter what the code computes (an *equivalent* mutant,
+listed with its reason in ``tests/mutants_equivalent.txt``).
+
+mutmut names a mutant after the module path of its file and strips only a
+``src.`` prefix, so the package (``code/activations``) is staged as
+``build/mutmut/src/activations`` beside a copy of ``tests/`` and
+``pyproject.toml`` (whose ``[tool.mutmut]`` section selects the modules
+and the tests), and mutmut runs there. The staging directory is kept
+between runs: mutmut re-tests only the functions that changed.
+
+Usage::
+
+    python -m tests.mutants                 # every module in [tool.mutmut] only_mutate
+    python -m tests.mutants tanh prelu      # some modules (the table keeps the others' last results)
+    python -m tests.mutants --report-only   # rewrite the table from the last run
+
+The table goes to ``bench-results/mutants.md``: per module the number of
+mutants, killed, equivalent (listed and still surviving), survived, and the
+score killed / (mutants - equivalent); then the diff of every survivor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGE = ROOT / "build" / "mutmut"
+EQUIVALENT_LIST = ROOT / "tests" / "mutants_equivalent.txt"
+REPORT = ROOT / "bench-results" / "mutants.md"
+PACKAGE = "activations"
+TARGET_SCORE = 0.95
+
+#: mutmut's exit-code meaning (mutmut.stats.status_by_exit_code), the ones that matter here.
+KILLED_CODES = {1, 3, 36, -24, 24, 152, 255}   # a failing test, pytest error, or a timeout
+SURVIVED_CODES = {0}
+
+
+def stage() -> None:
+    """Copy the package, the tests and pyproject.toml into the staging directory."""
+    for source, target in [(ROOT / "code" / PACKAGE, STAGE / "src" / PACKAGE),
+                           (ROOT / "tests", STAGE / "tests")]:
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(ROOT / "pyproject.toml", STAGE / "pyproject.toml")
+
+
+def run_mutmut(modules: list[str], children: int) -> float:
+    """Run mutmut on ``modules`` (all configured ones when empty); return the seconds taken."""
+    patterns = [f"{PACKAGE}.{module}.*" for module in modules]
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    mutmut = Path(sys.executable).with_name("mutmut")
+    start = time.perf_counter()
+    subprocess.run([str(mutmut), "run", "--max-children", str(children), *patterns],
+                   cwd=STAGE, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def load_results() -> dict[str, dict[str, int | None]]:
+    """{module: {mutant name: exit code}} from mutmut's .meta files."""
+    results = {}
+    for meta in sorted((STAGE / "mutants" / "src" / PACKAGE).glob("*.py.meta")):
+        module = meta.name[: -len(".py.meta")]
+        results[module] = json.loads(meta.read_text())["exit_code_by_key"]
+    return results
+
+
+def load_equivalent() -> dict[str, tuple[str, str]]:
+    """{mutant name: (fragment of its changed line, reason)} from tests/mutants_equivalent.txt.
+
+    Each entry is one line ``name | fragment | reason``. The fragment must
+    occur in the mutant's diff, so that an entry cannot silently move to
+    another mutant when mutmut renumbers them after a code change.
+    """
+    entries = {}
+    for number, line in enumerate(EQUIVALENT_LIST.read_text().splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [part.strip() for part in line.split(" | ")]
+        if len(parts) != 3 or not all(parts):
+            raise SystemExit(f"{EQUIVALENT_LIST}:{number}: expected 'name | fragment | reason'")
+        entries[parts[0]] = (parts[1], parts[2])
+    return entries
+
+
+def mutant_diff(name: str) -> str:
+    """The diff mutmut shows for one mutant."""
+    mutmut = Path(sys.executable).with_name("mutmut")
+    shown = subprocess.run([str(mutmut), "show", name], cwd=STAGE, capture_output=True,
+                           text=True, check=True).stdout
+    return "\n".join(line for line in shown.splitlines() if not line.startswith("# "))
+
+
+def changed_lines(diff: str) -> str:
+    """The added lines of a diff, without their '+' marker."""
+    return "\n".join(line[1:] for line in diff.splitlines()
+                     if line.startswith("+") and not line.startswith("+++"))
+
+
+def summarise(results, equivalent):
+    """Rows of the score table, the survivors with their diffs, and stale list entries."""
+    rows, survivors, stale = [], [], []
+    for module, codes in results.items():
+        # Mutants of modules not run yet (or filtered out) have no exit code.
+        codes = {name: code for name, code in codes.items() if code is not None}
+        if not codes:
+            continue
+        killed = sum(code in KILLED_CODES for code in codes.values())
+        equivalent_here, survived, other = 0, 0, 0
+        for name, code in sorted(codes.items(), key=lambda item: _number(item[0])):
+            if code in KILLED_CODES:
+                if name in equivalent:
+                    stale.append(f"{name}: listed as equivalent but killed")
+                continue
+            if code not in SURVIVED_CODES:
+                other += 1
+                survivors.append((module, name, f"not killed (exit code {code})", None))
+                continue
+            diff = mutant_diff(name)
+            if name in equivalent and equivalent[name][0] in changed_lines(diff):
+                equivalent_here += 1
+                continue
+            if name in equivalent:
+                stale.append(f"{name}: its diff no longer contains {equivalent[name][0]!r}")
+            survived += 1
+            survivors.append((module, name, "survived", diff))
+        total = len(codes)
+        live = total - equivalent_here
+        score = killed / live if live else 1.0
+        rows.append((module, total, killed, equivalent_here, survived + other, score))
+    listed = {name for codes in results.values() for name in codes}
+    stale += [f"{name}: listed as equivalent but not a mutant" for name in equivalent
+              if name not in listed]
+    return rows, survivors, stale
+
+
+def _number(name: str) -> tuple[str, int]:
+    stem, _, number = name.rpartition("__mutmut_")
+    return stem, int(number) if number.isdigit() else 0
+
+
+def write_report(rows, survivors, stale, seconds: float | None) -> str:
+    lines = ["# Mutation testing (`make mutants`)", ""]
+    if seconds is not None:
+        lines += [f"mutmut run: {seconds:.0f} s on this machine.", ""]
+    lines += ["| module | mutants | killed | equivalent | survived | score |",
+              "|---|---:|---:|---:|---:|---:|"]
+    totals = [0, 0, 0, 0]
+    for module, total, killed, equivalent, survived, score in rows:
+        flag = "" if score >= TARGET_SCORE else " (below 95 %)"
+        lines.append(f"| {module} | {total} | {killed} | {equivalent} | {survived} | "
+                     f"{100 * score:.1f} %{flag} |")
+        for i, value in enumerate((total, killed, equivalent, survived)):
+            totals[i] += value
+    live = totals[0] - totals[2]
+    lines.append(f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | "
+                 f"{100 * totals[1] / live if live else 100:.1f} % |")
+    lines += ["", "Score = killed / (mutants - equivalent). Equivalent mutants are listed, "
+              "with the reason, in `tests/mutants_equivalent.txt`.", ""]
+    if stale:
+        lines += ["## Stale entries in tests/mutants_equivalent.txt", ""]
+        lines += [f"- {entry}" for entry in stale] + [""]
+    lines += [f"## Surviving mutants ({len(survivors)})", ""]
+    for module, name, status, diff in survivors:
+        lines += [f"### `{name}` ({status})", ""]
+        if diff:
+            lines += ["```diff", diff.strip(), "```", ""]
+    text = "\n".join(lines) + "\n"
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(text)
+    return text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="module names, e.g. tanh prelu (default: all)")
+    parser.add_argument("--report-only", action="store_true", help="only rewrite the table")
+    parser.add_argument("--children", type=int, default=2, help="parallel mutmut workers")
+    args = parser.parse_args(argv)
+    seconds = None
+    if not args.report_only:
+        stage()
+        seconds = run_mutmut(args.modules, args.children)
+    rows, survivors, stale = summarise(load_results(), load_equivalent())
+    text = write_report(rows, survivors, stale, seconds)
+    table_end = text.index("\n\n", text.index("| module"))
+    print(text[:table_end])
+    print(f"\n{len(survivors)} surviving mutants; details in {REPORT.relative_to(ROOT)}")
+    below = [row[0] for row in rows if row[-1] < TARGET_SCORE]
+    return 1 if below or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

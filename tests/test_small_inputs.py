@@ -1,0 +1,101 @@
+"""0-d and size-1 inputs against values computed independently (mpmath, closed forms).
+
+A 0-d input is worked on as shape (1,) (``_numeric.real_input``), so
+comparing a 0-d result with the same function's shape-(1,) result (as
+``test_contract`` does for the scalar type) cannot see a bug both share: a
+blocked loop that stops one block early returns uninitialised memory for
+both. Here every function of ``conftest.FUNCTIONS`` and every parameter
+setting is evaluated on 0-d, shape (1,) and shape (1, 1) inputs in each
+float dtype and compared with :mod:`activations.reference` at 50 digits
+(or an exact closed form), to the accuracy target of DESIGN section 8.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+import activations
+from activations import reference
+
+from .conftest import (ELEMENTWISE, FLOATS, JACOBIAN, PARAM_GRAD, VECTOR, VECTOR_PRODUCT,
+                       companion, function_cases, materialize)
+
+POINTS = (-3.5, -1.25, -0.0, 0.0, 0.75, 2.5, 40.0, -np.inf, np.inf)
+SHAPES = ((), (1,), (1, 1))
+
+
+def exact_swish_grad_beta(t, beta):
+    """d/dbeta of t * sigma(beta t) = t**2 sigma(beta t) sigma(-beta t), at 50 digits."""
+    if mpmath.isinf(t):
+        return mpmath.mpf(0) if beta != 0 else mpmath.inf
+    with mpmath.workdps(60):
+        s = 1 / (1 + mpmath.exp(-beta * t))
+        return t * t * s * (1 - s)
+
+
+def expected_values(spec, x, kwargs, upstream):
+    """Object array of exact values (mpf) for ``spec`` at ``x``."""
+    if spec.kind == ELEMENTWISE:
+        exact = reference.derivative if spec.name.endswith("_grad") else reference.value
+        return exact(spec.record, x, **kwargs)
+    if spec.kind == PARAM_GRAD:
+        default = activations.get(spec.record).params[spec.param]
+        param = np.asarray(kwargs.get(spec.param, default), dtype=np.float64)
+        t = np.broadcast_to(x.astype(np.float64), x.shape).reshape(-1)
+        g = np.broadcast_to(upstream, x.shape).reshape(-1)
+        p = np.broadcast_to(param, x.shape).reshape(-1)
+        if spec.record == "prelu":
+            terms = [mpmath.mpf(float(gi)) * min(mpmath.mpf(float(ti)), 0) for ti, gi in zip(t, g)]
+        else:
+            terms = [mpmath.mpf(float(gi)) * exact_swish_grad_beta(mpmath.mpf(float(ti)),
+                                                                   mpmath.mpf(float(pi)))
+                     for ti, gi, pi in zip(t, g, p)]
+        out = np.empty(param.shape, dtype=object)
+        out.reshape(-1)[...] = [mpmath.fsum(terms)] if out.size == 1 else terms
+        return out
+    if spec.kind == VECTOR:
+        name = "log_softmax" if spec.name == "log_softmax" else spec.record
+        exact = reference.derivative if spec.name.endswith("_grad") else reference.value
+        return exact(name, x, **kwargs)
+    # A product with the Jacobian of softmax over one entry: that Jacobian is [[0]],
+    # except where softmax itself is undefined (a lone -inf), which NaN propagates.
+    shares = reference.value("softmax", x, **kwargs)
+    zeros = np.where([mpmath.isnan(v) for v in shares.reshape(-1)], mpmath.nan, mpmath.mpf(0))
+    shape = x.shape + x.shape[-1:] if spec.kind == JACOBIAN else x.shape
+    return zeros.astype(object).reshape(shape)
+
+
+def cases():
+    out = []
+    for case in function_cases():
+        spec, params = case.values
+        for shape in SHAPES:
+            if spec.kind in (VECTOR, VECTOR_PRODUCT, JACOBIAN) and shape == ():
+                continue            # a 0-d vector: test_contract (ValueError or the 1-slice)
+            out.append(pytest.param(spec, params, shape, id=f"{case.id}-{shape}"))
+    return out
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("spec, params, shape", cases())
+def test_tiny_inputs_match_the_reference(spec, params, shape, dtype):
+    for point in POINTS:
+        x = np.full(shape, point, dtype=dtype)
+        kwargs = materialize(params, shape)
+        upstream = np.full(shape, 0.5, dtype=dtype)
+        if spec.kind == PARAM_GRAD:
+            result = spec.func(x, upstream=upstream, **kwargs)
+        elif spec.kind == VECTOR_PRODUCT:
+            result = spec.func(x, companion(x), **kwargs)
+        else:
+            result = spec.func(x, **kwargs)
+        if spec.kind != PARAM_GRAD:
+            assert np.shape(result) == spec.result_shape(shape, params)
+        exact = expected_values(spec, x, kwargs, upstream)
+        errors = reference.target_error(np.asarray(result), exact,
+                                        np.zeros(exact.shape, dtype=bool), dtype)
+        assert np.all(errors <= reference.TARGET_ULP), (
+            f"{spec.name}{params} at x = {point!r}, shape {shape}, {np.dtype(dtype).name}: "
+            f"got {result!r}, expected {[mpmath.nstr(v, 17) for v in exact.reshape(-1)]}")

@@ -93,3 +93,78 @@ def test_close_check():
         checks.check_close(0.26, 0.25, rtol=1e-3, verbose=False)
     with pytest.raises(AssertionError, match="shape"):
         checks.check_close([0.25], 0.25, verbose=False)
+
+
+# --- NaN and infinity, fed to every helper ------------------------------------------------------
+
+NON_FINITE = np.array([np.nan, -np.inf, np.inf, -2.0, 0.5])
+
+
+def test_function_check_accepts_nan_and_limits_where_they_are_right():
+    worst = checks.check_function(stable_log_sigmoid, trusted_log_sigmoid, NON_FINITE,
+                                  dtypes=(np.float64, np.float32), verbose=False)
+    assert worst <= 4
+
+
+@pytest.mark.parametrize("wrong_value, at", [(np.nan, 0.5), (np.inf, -2.0), (-np.inf, 0.5),
+                                             (0.0, np.nan), (np.nan, np.inf), (-1.0, -np.inf)],
+                         ids=["nan-for-finite", "inf-for-finite", "-inf-for-finite",
+                              "number-for-nan", "nan-for-a-limit", "number-for-inf"])
+def test_function_check_rejects_a_wrong_nan_or_infinity(wrong_value, at):
+    def broken(x):
+        y = stable_log_sigmoid(x)
+        hit = (x == at) | (np.isnan(x) & np.isnan(at))
+        return np.where(hit, np.asarray(wrong_value, x.dtype), y)
+
+    with pytest.raises(AssertionError, match="ULP"):
+        checks.check_function(broken, trusted_log_sigmoid, NON_FINITE, verbose=False)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_derivative_check_rejects_nan_and_infinite_derivatives(bad):
+    finite = POINTS[np.isfinite(POINTS)]
+
+    def grad(x):
+        g = sigmoid(-x)
+        g[len(g) // 2] = bad
+        return g
+
+    with pytest.raises(AssertionError, match=r"at x = .*central differences give"):
+        checks.check_derivative(stable_log_sigmoid, grad, finite, verbose=False)
+    with pytest.raises(AssertionError):
+        checks.check_derivative(stable_log_sigmoid, lambda x: np.full_like(x, bad), finite,
+                                verbose=False)
+
+
+def test_derivative_check_fails_where_the_function_is_nan():
+    """Differences of NaN cannot confirm any derivative, not even the right one."""
+    def fn(x):
+        with np.errstate(invalid="ignore"):
+            return np.where(x > 1, np.nan, np.sin(x))
+
+    with pytest.raises(AssertionError, match="nan"):
+        checks.check_derivative(fn, np.cos, [0.5, 2.0], verbose=False)
+
+
+@pytest.mark.parametrize("point", [np.nan, np.inf, -np.inf])
+def test_derivative_check_needs_finite_points(point):
+    with pytest.raises(ValueError, match="finite points"):
+        checks.check_derivative(np.sin, np.cos, [0.0, point], verbose=False)
+
+
+def test_close_check_with_nan_and_infinities():
+    checks.check_close([np.nan, np.inf, -np.inf], [np.nan, np.inf, -np.inf], verbose=False)
+    for got, expected in [(np.nan, 1.0), (1.0, np.nan), (np.inf, -np.inf), (np.inf, 1e308),
+                          ([1.0, np.nan], [1.0, 2.0]), (-np.inf, 0.0)]:
+        with pytest.raises(AssertionError, match="expected"):
+            checks.check_close(got, expected, verbose=False)
+
+
+def test_expression_check_with_nan_and_infinities():
+    x = sp.Symbol("x", real=True)
+    checks.check_expr_equal(sp.oo, sp.oo, verbose=False)
+    checks.check_expr_equal(sp.limit(x / (1 + sp.exp(-x)), x, sp.oo), sp.oo, verbose=False)
+    for got, expected in [(sp.oo, -sp.oo), (sp.zoo, sp.oo), (sp.nan, sp.Integer(0)),
+                          (x, sp.nan), (sp.nan, sp.oo)]:
+        with pytest.raises(AssertionError, match="not identically equal"):
+            checks.check_expr_equal(got, expected, verbose=False)

@@ -431,7 +431,7 @@ class RecurrentNet:
 def train_memory_task(cell="lstm", T: int = 30, n_hidden: int = 16, epochs: int = 16,
                       lr: float = 0.01, batch_size: int = 32, n_train: int = 512,
                       n_test: int = 512, noise: float = 1.0, seed=None,
-                      progress: bool = False, **cell_options):
+                      progress: bool = False, dtype=np.float64, **cell_options):
     r"""Train a cell on :func:`activations.data.memory_task` and test it on fresh sequences.
 
     The standard gating experiment of Part I. With the defaults (16 hidden
@@ -451,6 +451,8 @@ def train_memory_task(cell="lstm", T: int = 30, n_hidden: int = 16, epochs: int 
         Seed of the training data, the weights and the mini-batch order
         (test data: ``seed + 1``). A sequence trains one replica per seed,
         each on its own data, in one call; None uses the base seed.
+    dtype : dtype
+        float64 (default) or float32 (about twice as fast for many replicas).
 
     Returns
     -------
@@ -468,7 +470,7 @@ def train_memory_task(cell="lstm", T: int = 30, n_hidden: int = 16, epochs: int 
     X, y = (_stack([d[i] for d in train_sets], replicated) for i in (0, 1))
     X_test, y_test = (_stack([d[i] for d in test_sets], replicated) for i in (0, 1))
     model = RecurrentNet(cell, n_in=X.shape[-1], n_hidden=n_hidden, n_out=int(y.max()) + 1,
-                         seed=seeds if replicated else seeds[0], **cell_options)
+                         seed=seeds if replicated else seeds[0], dtype=dtype, **cell_options)
     history = train(model, X, y, optimizer=Adam(lr), epochs=epochs, batch_size=batch_size,
                     progress=progress)
     with np.errstate(over="ignore", invalid="ignore"):   # a diverged run's logits are NaN

@@ -43,7 +43,10 @@ book: $(STAMP) $(NPM_STAMP)
 
 # Two workers: the site and browser tests share one worker (xdist_group
 # "site"), so the book is built once while the library tests run beside it.
+# The browser tests need Chromium: found on PATH or in the usual places, else
+# installed from Debian when root (or passwordless sudo), else one line says how.
 test: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m tests.browser_path --ensure
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lab: $(STAMP)

@@ -19,12 +19,14 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser_path import find_browser
+
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
     SCREENSHOTS, build_result, built_site, site_url, toc_docnames)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_browser()
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

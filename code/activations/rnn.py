@@ -138,15 +138,17 @@ class LSTMCell(_Cell):
     .. math::
 
         i, f, o = \sigma(a^i), \sigma(a^f), \sigma(a^o), \quad g = \phi(a^g), \quad
-        c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \phi(c_t).
+        c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \psi(c_t),
+
+    with :math:`\psi = \phi` unless ``cell_activation`` says otherwise.
 
     Backward step, given :math:`\bar h_t` and :math:`\bar c_t` from step
     :math:`t+1`:
 
     .. math::
 
-        \tilde c = \bar c_t + \bar h_t \odot o \odot \phi'(c_t), \quad
-        \bar a^o = \bar h_t \odot \phi(c_t) \odot \sigma'(a^o), \quad
+        \tilde c = \bar c_t + \bar h_t \odot o \odot \psi'(c_t), \quad
+        \bar a^o = \bar h_t \odot \psi(c_t) \odot \sigma'(a^o), \quad
         \bar a^i = \tilde c \odot g \odot \sigma'(a^i),
 
         \bar a^f = \tilde c \odot c_{t-1} \odot \sigma'(a^f), \quad
@@ -166,6 +168,11 @@ class LSTMCell(_Cell):
         :math:`\sigma` (sigmoid) and :math:`\phi` (tanh) by default.
     forget_bias : float
         Initial bias of the forget gate.
+    cell_activation : str, Activation or None
+        :math:`\psi`, the squashing of the cell state in :math:`h_t = o \odot
+        \psi(c_t)`. None (default) uses ``activation``, as every standard LSTM
+        does; giving it separately lets an experiment change the candidate
+        :math:`\phi` and the cell output :math:`\psi` one at a time.
     """
 
     blocks = 4
@@ -173,9 +180,10 @@ class LSTMCell(_Cell):
     gate_names = ("input", "forget", "output", "candidate", "cell")
 
     def __init__(self, n_in, n_hidden, rng, dtype=np.float64, activation="tanh",
-                 gate="sigmoid", forget_bias=1.0):
+                 gate="sigmoid", forget_bias=1.0, cell_activation=None):
         super().__init__(n_in, n_hidden, rng, dtype)
         self.phi, self.sigma = _elementwise(activation), _elementwise(gate)
+        self.psi = self.phi if cell_activation is None else _elementwise(cell_activation)
         self.params["b"][n_hidden:2 * n_hidden] = forget_bias
 
     def step(self, ax, state):
@@ -185,7 +193,7 @@ class LSTMCell(_Cell):
         i, f, o = np.split(self.sigma.fn(a[..., :3 * H]), 3, axis=-1)
         g = self.phi.fn(a[..., 3 * H:])
         c = f * c_prev + i * g
-        tanh_c = self.phi.fn(c)
+        tanh_c = self.psi.fn(c)
         h = o * tanh_c
         gates = {"input": i, "forget": f, "output": o, "candidate": g, "cell": c}
         return (h, c), (h_prev, c_prev, a, i, f, o, g, c, tanh_c), gates
@@ -194,7 +202,7 @@ class LSTMCell(_Cell):
         dh, dc = dstate
         h_prev, c_prev, a, i, f, o, g, c, tanh_c = cache
         H = self.n_hidden
-        dc = dc + dh * o * self.phi.grad(c)
+        dc = dc + dh * o * self.psi.grad(c)
         dgates = np.concatenate([dc * g, dc * c_prev, dh * tanh_c], axis=-1)
         da = np.concatenate([dgates * self.sigma.grad(a[..., :3 * H]),
                              dc * i * self.phi.grad(a[..., 3 * H:])], axis=-1)
@@ -304,7 +312,8 @@ class RecurrentNet:
     dtype : dtype
         float64 (default) or float32.
     **cell_options
-        Passed to the cell: ``activation``, ``gate``, ``forget_bias``.
+        Passed to the cell: ``activation``, ``gate``, ``forget_bias`` (LSTM),
+        ``cell_activation`` (LSTM).
 
     Examples
     --------

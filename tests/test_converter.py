@@ -221,3 +221,21 @@ def test_book_notebooks_lists_the_chapters_with_exercises():
     names = {path.stem for path in assignments.book_notebooks()}
     assert {"sigmoid", "gradient-flow", "summary"} <= names
     assert all(path.is_relative_to(ROOT / "book") for path in assignments.book_notebooks())
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("checks.check_close(a, 1.0)", "checks.check_close(a, 1.0);"),
+    ("f(1,\n  name='σ')  # note", "f(1,\n  name='σ');  # note"),
+    ("x = f(1)", "x = f(1)"),
+    ("f(1)\nassert ok", "f(1)\nassert ok"),
+    ("%timeit f(1)", "%timeit f(1)"),
+])
+def test_checks_display_no_value_nbgrader_could_read_as_a_score(source, expected):
+    assert assignments.quiet(source) == expected
+
+
+def test_source_checks_are_quiet(squares):
+    _, source = source_of(squares)
+    check = next(c for c in source.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "squares-ex-square-check-1")
+    assert check.source.endswith('name="square");')

@@ -431,6 +431,33 @@ def _render_markdown(lines: list[str], fences, gate_open: bool, citations) -> li
     return pieces
 
 
+def quiet(source: str) -> str:
+    """``source`` with its final expression silenced by a trailing ``;``.
+
+    nbgrader reads a number that a test cell displays as a *partial score*
+    (``nbgrader.utils.determine_grade``): a check ending in
+    ``checks.check_function(...)``, which returns the largest error 0.0, would
+    score 0 points. IPython displays nothing for a cell whose last statement
+    ends with ``;``, so the check keeps its text and loses only the display.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython syntax (magics); left as written
+        return source
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return source
+    last = tree.body[-1]
+    lines = source.splitlines()
+    row = last.end_lineno - 1
+    # end_col_offset counts UTF-8 bytes; convert to a character offset.
+    encoded = lines[row].encode("utf-8")
+    column = len(encoded[:last.end_col_offset].decode("utf-8"))
+    lines[row] = lines[row][:column] + ";" + lines[row][column:]
+    return "\n".join(lines)
+
+
 def to_source(nb, found: Scan, citations: dict[str, str] | None = None):
     """The nbgrader source notebook for book notebook ``nb`` (scanned as ``found``)."""
     citations = load_citations() if citations is None else citations
@@ -484,8 +511,9 @@ def to_source(nb, found: Scan, citations: dict[str, str] | None = None):
                 grade_id=f"{gate.label}-solution-{number}")
         elif role in ("check", "hidden"):
             graded = next(g for g in current.graded if g.cell == index)
+            new.source = quiet(cell.source.rstrip())
             if graded.hidden:
-                new.source = f"{BEGIN_HIDDEN}\n{cell.source.rstrip()}\n{END_HIDDEN}"
+                new.source = f"{BEGIN_HIDDEN}\n{new.source}\n{END_HIDDEN}"
             new.metadata["nbgrader"] = nbgrader_metadata(
                 grade=True, solution=False, locked=True, grade_id=graded.grade_id,
                 points=graded.points)

@@ -20,6 +20,7 @@ from typing import Mapping
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.patches
 import matplotlib.ticker
 import numpy as np
 from matplotlib.mathtext import MathTextParser
@@ -29,7 +30,7 @@ from . import get
 __all__ = [
     "COLORS", "use_house_style", "new_axes", "plot_function_and_derivative",
     "plot_curves", "plot_gradient_by_depth", "plot_parameter_paths", "plot_seed_results",
-    "plot_seed_bands", "plt",
+    "plot_seed_bands", "plot_cell_diagram", "plt",
 ]
 
 #: Named colours (colour-blind safe, Okabe–Ito) so every chapter uses the same
@@ -351,4 +352,127 @@ def plot_seed_bands(x, runs: Mapping[str, np.ndarray], ax=None, *, xlabel="epoch
         else "median and range over seeds"
     ax.set(xlabel=xlabel, ylabel=ylabel, title=f"{title} ({note})" if title else note)
     ax.legend()
+    return ax
+
+
+# Recurrent-cell diagrams: nodes are (kind, x, y, text); kind "sigma"/"tanh" is a
+# layer box, "op" a pointwise operation, "label" a terminal name. Edges are
+# polylines whose last segment carries the arrow head. Coordinates are in a
+# 10 x 6 box; the state line runs along y = 5.2, the input bus along y = 1.
+_BOX_HALF = {"sigma": (0.4, 0.3), "tanh": (0.5, 0.3)}
+_OP_RADIUS = 0.25
+_CELL_DIAGRAMS = {
+    "lstm": {
+        "title": "LSTM cell",
+        "nodes": [
+            ("label", 0.0, 5.2, "$c_{t-1}$"), ("label", 10.0, 5.2, "$c_t$"),
+            ("label", 0.0, 1.0, "$h_{t-1}$"), ("label", 1.2, -0.1, "$x_t$"),
+            ("label", 10.0, 2.6, "$h_t$"),
+            ("sigma", 2.4, 2.6, "forget"), ("sigma", 4.2, 2.6, "input"),
+            ("tanh", 5.6, 2.6, "candidate"), ("sigma", 7.0, 2.6, "output"),
+            ("tanh", 8.4, 4.0, "cell"),
+            ("op", 2.4, 5.2, r"$\times$"), ("op", 4.9, 5.2, "$+$"), ("op", 4.9, 4.0, r"$\times$"),
+            ("op", 8.4, 2.6, r"$\times$"),
+        ],
+        "gate_labels": [(2.5, 3.6, "$f_t$"), (3.75, 3.4, "$i_t$"), (5.75, 3.4, "$g_t$"),
+                        (7.75, 2.8, "$o_t$"), (8.55, 3.35, r"$\psi(c_t)$")],
+        "edges": [
+            [(0.45, 5.2), (2.15, 5.2)], [(2.65, 5.2), (4.65, 5.2)], [(5.15, 5.2), (9.55, 5.2)],
+            [(8.4, 5.2), (8.4, 4.3)], [(8.4, 3.7), (8.4, 2.85)], [(8.65, 2.6), (9.55, 2.6)],
+            [(7.4, 2.6), (8.15, 2.6)], [(2.4, 2.9), (2.4, 4.95)],
+            [(4.2, 2.9), (4.2, 4.0), (4.65, 4.0)], [(5.6, 2.9), (5.6, 4.0), (5.15, 4.0)],
+            [(4.9, 4.25), (4.9, 4.95)],
+            [(2.4, 1.0), (2.4, 2.3)], [(4.2, 1.0), (4.2, 2.3)], [(5.6, 1.0), (5.6, 2.3)],
+            [(7.0, 1.0), (7.0, 2.3)],
+        ],
+        "lines": [[(0.45, 1.0), (7.0, 1.0)], [(1.2, 0.15), (1.2, 1.0)]],
+    },
+    "gru": {
+        "title": "GRU cell (Cho et al.)",
+        "nodes": [
+            ("label", 0.0, 5.2, "$h_{t-1}$"), ("label", 10.0, 5.2, "$h_t$"),
+            ("label", 0.0, 1.0, "$h_{t-1}$"), ("label", 1.0, -0.1, "$x_t$"),
+            ("sigma", 2.0, 2.6, "reset"), ("sigma", 4.2, 2.6, "update"),
+            ("tanh", 8.2, 2.6, "candidate"),
+            ("op", 2.0, 4.0, r"$\times$"), ("op", 4.2, 5.2, r"$\times$"),
+            ("op", 7.2, 5.2, "$+$"), ("op", 6.0, 2.6, "$1-$"), ("op", 7.2, 4.0, r"$\times$"),
+        ],
+        "gate_labels": [(2.1, 3.25, "$r_t$"), (4.3, 3.4, "$z_t$"), (7.3, 3.2, "$n_t$"),
+                        (2.5, 4.25, r"$r_t \odot h_{t-1}$")],
+        "edges": [
+            [(0.45, 5.2), (3.95, 5.2)], [(4.45, 5.2), (6.95, 5.2)], [(7.45, 5.2), (9.55, 5.2)],
+            [(1.2, 5.2), (1.2, 4.0), (1.75, 4.0)], [(2.0, 2.9), (2.0, 3.75)],
+            [(2.25, 4.0), (3.3, 4.0), (3.3, 3.6), (8.2, 3.6), (8.2, 2.9)],
+            [(4.2, 2.9), (4.2, 4.95)], [(4.6, 2.6), (5.75, 2.6)],
+            [(6.0, 2.85), (6.0, 4.0), (6.95, 4.0)], [(7.7, 2.6), (7.2, 2.6), (7.2, 3.75)],
+            [(8.2, 0.55), (8.2, 2.3)],
+            [(7.2, 4.25), (7.2, 4.95)],
+            [(2.0, 1.0), (2.0, 2.3)], [(4.2, 1.0), (4.2, 2.3)],
+        ],
+        "lines": [[(0.45, 1.0), (4.2, 1.0)], [(1.0, 0.15), (1.0, 1.0)],
+                  [(1.0, 0.55), (8.2, 0.55)]],
+    },
+}
+
+
+def plot_cell_diagram(cell: str = "lstm", ax=None):
+    r"""Draw the data flow of one LSTM or GRU step as boxes and arrows.
+
+    Boxes are layers with their activation (:math:`\sigma` gates in blue,
+    :math:`\tanh` candidates in green); circles are pointwise operations
+    (:math:`\times`, :math:`+`, :math:`1-`). The state that carries memory
+    runs along the top line, the inputs :math:`x_t, h_{t-1}` along the bottom.
+    The GRU is drawn as in Cho et al. (2014), the form of
+    :class:`activations.rnn.GRUCell`: the reset gate multiplies
+    :math:`h_{t-1}` before the recurrent product of the candidate, and the
+    candidate's input is :math:`x_t` and :math:`r_t \odot h_{t-1}` only.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru"}
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        Each box's activation name (``"sigma"``/``"tanh"``) and the gate it
+        computes (one of the cell's ``gate_names``) are stored as the box
+        patch's ``gid``, ``"<activation>:<gate>"``, so a test can read them back.
+    """
+    if cell not in _CELL_DIAGRAMS:
+        raise ValueError(f"plot_cell_diagram(): unknown cell {cell!r}; valid: "
+                         f"{', '.join(_CELL_DIAGRAMS)}")
+    spec = _CELL_DIAGRAMS[cell]
+    if ax is None:
+        _, ax = new_axes(1, width=5.6, height=3.4)
+    arrow = dict(arrowstyle="-|>", color=COLORS["reference"], linewidth=1.2, mutation_scale=10,
+                 shrinkA=0, shrinkB=0)
+    for points in spec["lines"]:
+        ax.plot(*zip(*points), color=COLORS["reference"], linewidth=1.2)
+    for points in spec["edges"]:
+        if len(points) > 2:
+            ax.plot(*zip(*points[:-1]), color=COLORS["reference"], linewidth=1.2)
+        ax.annotate("", xy=points[-1], xytext=points[-2], arrowprops=arrow)
+    for kind, x, y, text in spec["nodes"]:
+        if kind == "label":
+            ax.text(x, y, text, ha="center", va="center", fontsize=11)
+        elif kind == "op":
+            ax.add_patch(matplotlib.patches.Circle((x, y), _OP_RADIUS, facecolor="white",
+                                                   edgecolor=COLORS["reference"], zorder=3))
+            ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=4)
+        else:
+            half_w, half_h = _BOX_HALF[kind]
+            color = COLORS["value"] if kind == "sigma" else COLORS["compare"]
+            box = matplotlib.patches.FancyBboxPatch(
+                (x - half_w, y - half_h), 2 * half_w, 2 * half_h,
+                boxstyle="round,pad=0.02", facecolor=color, edgecolor=color, alpha=0.85,
+                zorder=3, gid=f"{kind}:{text}")
+            ax.add_patch(box)
+            ax.text(x, y, r"$\sigma$" if kind == "sigma" else "tanh", ha="center", va="center",
+                    color="white", fontsize=10, zorder=4)
+    for x, y, text in spec["gate_labels"]:
+        ax.text(x, y, text, ha="left", va="center", fontsize=9)
+    ax.set(xlim=(-0.6, 10.6), ylim=(-0.5, 5.8), title=spec["title"])
+    ax.set_aspect("equal")
+    ax.axis("off")
     return ax

@@ -58,3 +58,23 @@ def test_bptt_with_a_separate_cell_activation_matches_finite_differences(candida
 def test_cell_activation_must_be_elementwise():
     with pytest.raises(ValueError, match="elementwise"):
         rnn.RecurrentNet("lstm", n_in=2, n_hidden=3, n_out=3, seed=0, cell_activation="softmax")
+
+
+def test_gru_update_bias_sets_only_the_update_block_and_keeps_the_state():
+    default = rnn.RecurrentNet("gru", n_in=2, n_hidden=3, n_out=3, seed=4)
+    biased = rnn.RecurrentNet("gru", n_in=2, n_hidden=3, n_out=3, seed=4, update_bias=3.0)
+    np.testing.assert_array_equal(biased.params["b"], [3, 3, 3, 0, 0, 0, 0, 0, 0])
+    for name in ("Wx", "Wh", "Wy"):
+        np.testing.assert_array_equal(biased.params[name], default.params[name])
+    X, _ = _inputs()
+    biased.forward(X)
+    z = biased.gates["update"]
+    assert z.min() > 0.5     # sigma(3) ~ 0.95 at initialisation: most of h_{t-1} is kept
+
+
+def test_gru_update_bias_reaches_train_memory_task():
+    model, _, _ = rnn.train_memory_task("gru", T=4, n_hidden=3, epochs=1, n_train=32, n_test=8,
+                                        seed=[1, 2], update_bias=2.0)
+    assert model.params["b"].shape == (2, 1, 9)
+    # one Adam step of size <= lr = 0.01 from the initial 2.0 (0.0 if the keyword were lost)
+    np.testing.assert_allclose(model.params["b"][..., :3], 2.0, atol=0.05)

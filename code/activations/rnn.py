@@ -235,6 +235,15 @@ class GRUCell(_Cell):
 
     The direct term :math:`\bar h_t \odot z` is the GRU's carousel: an update
     gate near 1 passes the gradient back unchanged.
+
+    Parameters
+    ----------
+    gate, activation : str or Activation
+        :math:`\sigma` (sigmoid) and :math:`\phi` (tanh) by default.
+    update_bias : float
+        Initial bias of the update gate :math:`z` (0 by default, as in
+        PyTorch). A positive value keeps most of :math:`h_{t-1}` at
+        initialisation, the GRU's counterpart of a large LSTM forget bias.
     """
 
     blocks = 3
@@ -248,9 +257,10 @@ class GRUCell(_Cell):
         return np.concatenate([gates, candidate], axis=-1)
 
     def __init__(self, n_in, n_hidden, rng, dtype=np.float64, activation="tanh",
-                 gate="sigmoid"):
+                 gate="sigmoid", update_bias=0.0):
         super().__init__(n_in, n_hidden, rng, dtype)
         self.phi, self.sigma = _elementwise(activation), _elementwise(gate)
+        self.params["b"][:n_hidden] = update_bias
 
     def step(self, ax, state):
         (h_prev,) = state
@@ -312,8 +322,8 @@ class RecurrentNet:
     dtype : dtype
         float64 (default) or float32.
     **cell_options
-        Passed to the cell: ``activation``, ``gate``, ``forget_bias`` (LSTM),
-        ``cell_activation`` (LSTM).
+        Passed to the cell: ``activation``, ``gate``, ``forget_bias`` and
+        ``cell_activation`` (LSTM), ``update_bias`` (GRU).
 
     Examples
     --------

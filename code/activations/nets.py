@@ -324,10 +324,11 @@ class ActivationLayer:
         return np.stack([fn(self._z[k], value[k, 0], upstream=g[k])
                          for k in range(len(value))])[:, None, :]
 
-    def backward(self, g):
+    def backward(self, g, statistics: bool = True):
         kwargs = self._kwargs()
         slope = self.record.grad(self._z, **kwargs)
-        self._dead = self.dead_fraction(slope)
+        if statistics:
+            self._dead = self.dead_fraction(slope)
         param_grads = _PARAM_GRADS.get(self.record.name, {})
         self.grads = {k: self._param_grad(param_grads[k], v, g) for k, v in self.params.items()}
         if self.record.vector:
@@ -546,7 +547,7 @@ class MLP:
         self.forward(X)
         return [HiddenLayer(act._z, act._h) for act in self.activations]
 
-    def backward(self, dlogits, detailed: bool = False):
+    def backward(self, dlogits, detailed: bool = False, statistics: bool = True):
         """Backpropagate ``dL/dlogits`` through the cached forward pass.
 
         Parameters
@@ -555,6 +556,10 @@ class MLP:
             Gradient of the loss with respect to the logits.
         detailed : bool
             Also fill ``Report.delta_quantiles`` (costs a sort per layer).
+        statistics : bool
+            Measure the activations and dead units for the report. Training
+            (:func:`train`) needs only ``grad_norms`` and switches this off;
+            the other fields are then empty.
 
         Returns
         -------
@@ -567,11 +572,11 @@ class MLP:
         deltas = [delta]
         g = self.linears[-1].backward(delta)
         for linear, act in zip(self.linears[-2::-1], self.activations[::-1]):
-            delta = act.backward(g)
+            delta = act.backward(g, statistics)
             deltas.append(delta)
             g = linear.backward(delta)
         deltas.reverse()
-        stats = [act.statistics() for act in self.activations]
+        stats = [act.statistics() for act in self.activations] if statistics else []
 
         def per_layer(values):
             # Layers on the last axis: (L,) for one network, (K, L) for replicas.
@@ -579,7 +584,7 @@ class MLP:
 
         report = Report(
             grad_norms=per_layer([_norm(lin.grads["W"]) for lin in self.linears]),
-            delta_norms=per_layer([_norm(d) for d in deltas]),
+            delta_norms=per_layer([_norm(d) for d in deltas] if statistics else []),
             act_mean=per_layer([m for m, _, _ in stats]),
             act_std=per_layer([sd for _, sd, _ in stats]),
             dead_fraction=per_layer([dead for _, _, dead in stats]),
@@ -596,11 +601,12 @@ class MLP:
         self.forward(X)
         return [act.dead_fraction() for act in self.activations]
 
-    def loss_and_grads(self, X, y, loss="softmax_cross_entropy", detailed: bool = False):
+    def loss_and_grads(self, X, y, loss="softmax_cross_entropy", detailed: bool = False,
+                       statistics: bool = True):
         """Forward, loss and backward in one call: ``(loss, grads, report, logits)``."""
         logits = self.forward(X)
         value, dlogits = get_loss(loss)(logits, y)
-        grads, report = self.backward(dlogits, detailed=detailed)
+        grads, report = self.backward(dlogits, detailed=detailed, statistics=statistics)
         return value, grads, report, logits
 
 
@@ -983,6 +989,8 @@ def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int =
         history.diverged = np.zeros(net.n_replicas, dtype=bool)
         history.diverged_epoch = np.full(net.n_replicas, -1)
     per_replica = replicated and X.ndim == net.sample_ndim + 2
+    # Per-step activation statistics are for reports, not for training: skip them.
+    step_options = {"statistics": False} if isinstance(net, MLP) else {}
     n = X.shape[1] if per_replica else len(X)
     rows = np.arange(net.n_replicas)[:, None] if per_replica else slice(None)
 
@@ -998,7 +1006,8 @@ def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int =
             norms, finite = 0.0, True
             for batch in steps:
                 y_batch = take(y, batch)
-                value, grads, report, logits = net.loss_and_grads(take(X, batch), y_batch, loss)
+                value, grads, report, logits = net.loss_and_grads(take(X, batch), y_batch, loss,
+                                                                  **step_options)
                 optimizer.step(net.params, grads)
                 size = batch.shape[-1]
                 totals += size * np.array([value, accuracy(logits, y_batch, loss)])

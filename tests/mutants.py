@@ -18,6 +18,7 @@ Usage::
 
     python -m tests.mutants                 # every module in [tool.mutmut] only_mutate
     python -m tests.mutants tanh prelu      # some modules (the table keeps the others' last results)
+    python -m tests.mutants --survivors     # test the last run's survivors again (new tests)
     python -m tests.mutants --report-only   # rewrite the table from the last run
 
 The table goes to ``bench-results/mutants.md``: per module the number of
@@ -28,6 +29,7 @@ score killed / (mutants - equivalent); then the diff of every survivor.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -58,9 +60,12 @@ def stage() -> None:
     shutil.copy2(ROOT / "pyproject.toml", STAGE / "pyproject.toml")
 
 
-def run_mutmut(modules: list[str], children: int) -> float:
-    """Run mutmut on ``modules`` (all configured ones when empty); return the seconds taken."""
-    patterns = [f"{PACKAGE}.{module}.*" for module in modules]
+def run_mutmut(patterns: list[str], children: int) -> float:
+    """Run mutmut on mutants matching ``patterns``; return the seconds taken.
+
+    With no pattern mutmut tests only the mutants it has no result for (new
+    or changed code); a mutant named by a pattern is always tested again.
+    """
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     mutmut = Path(sys.executable).with_name("mutmut")
     start = time.perf_counter()
@@ -97,11 +102,16 @@ def load_equivalent() -> dict[str, tuple[str, str]]:
 
 
 def mutant_diff(name: str) -> str:
-    """The diff mutmut shows for one mutant."""
-    mutmut = Path(sys.executable).with_name("mutmut")
-    shown = subprocess.run([str(mutmut), "show", name], cwd=STAGE, capture_output=True,
-                           text=True, check=True).stdout
-    return "\n".join(line for line in shown.splitlines() if not line.startswith("# "))
+    """The diff of one mutant against the original function (as ``mutmut show`` prints it)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant   # only make mutants needs it
+
+    module = name.split(".")[1]
+    cwd = os.getcwd()
+    os.chdir(STAGE)      # mutmut reads mutants/ relative to the working directory
+    try:
+        return get_diff_for_mutant(name, path=f"src/{PACKAGE}/{module}.py")
+    finally:
+        os.chdir(cwd)
 
 
 def changed_lines(diff: str) -> str:
@@ -189,11 +199,21 @@ def main(argv=None) -> int:
     parser.add_argument("modules", nargs="*", help="module names, e.g. tanh prelu (default: all)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite the table")
     parser.add_argument("--children", type=int, default=2, help="parallel mutmut workers")
+    parser.add_argument("--survivors", action="store_true",
+                        help="test again every mutant that survived the last run (after adding tests)")
     args = parser.parse_args(argv)
     seconds = None
     if not args.report_only:
+        patterns = [f"{PACKAGE}.{module}.*" for module in args.modules]
+        if args.survivors:
+            patterns = [name for codes in load_results().values()
+                        for name, code in codes.items() if code in SURVIVED_CODES
+                        and any(fnmatch.fnmatch(name, p) for p in patterns or ["*"])]
+            if not patterns:
+                print("no surviving mutants to test again")
         stage()
-        seconds = run_mutmut(args.modules, args.children)
+        if patterns or not args.survivors:
+            seconds = run_mutmut(patterns, args.children)
     rows, survivors, stale = summarise(load_results(), load_equivalent())
     text = write_report(rows, survivors, stale, seconds)
     table_end = text.index("\n\n", text.index("| module"))

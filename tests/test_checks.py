@@ -168,3 +168,126 @@ def test_expression_check_with_nan_and_infinities():
                           (x, sp.nan), (sp.nan, sp.oo)]:
         with pytest.raises(AssertionError, match="not identically equal"):
             checks.check_expr_equal(got, expected, verbose=False)
+
+
+# --- what the reader sees: names, both languages, the confirmation line --------------------------
+
+def stable_log_sigmoid_grad(x):
+    return sigmoid(-x)
+
+
+class Unnamed:
+    """A callable without __name__ (functools.partial, a class instance)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, x):
+        return self.fn(x)
+
+
+FAILURES = [   # (call that fails, name the message must start with, Chinese part, English part)
+    (lambda: checks.check_function(lambda x: stable_log_sigmoid(x)[:-1], trusted_log_sigmoid,
+                                   POINTS), "<lambda>", "输出形状", "output shape"),
+    (lambda: checks.check_function(Unnamed(lambda x: x.astype(np.float64)), trusted_log_sigmoid,
+                                   POINTS, dtypes=(np.float32,)),
+     "your function", "应保持输入的 dtype", "keep the input's dtype"),
+    (lambda: checks.check_function(Unnamed(np.exp), trusted_log_sigmoid, [1000.0]),
+     "your function", "出现浮点警告", "floating-point warning at x = np.float64(1000.0)"),
+    (lambda: checks.check_function(stable_log_sigmoid_grad, trusted_log_sigmoid, [0.5, 1.5],
+                                   name="mine"), "mine", "误差", "ULP allowed"),
+    (lambda: checks.check_derivative(stable_log_sigmoid, sigmoid, [0.5, 1.5]), "sigmoid",
+     "有限差分给出", "central differences give"),
+    (lambda: checks.check_derivative(stable_log_sigmoid, Unnamed(sigmoid), [0.5]),
+     "your derivative", "有限差分给出", "central differences give"),
+    (lambda: checks.check_expr_equal(sp.Symbol("x"), sp.Integer(1), name="f'"), "f'",
+     "与正确答案", "not identically equal"),
+    (lambda: checks.check_expr_equal(1.0, sp.Integer(1)), "expression",
+     "需要一个 SymPy 表达式，得到的是 float", "expected a SymPy expression, got float"),
+    (lambda: checks.check_close(1.0, 2.0), "value", "得到 1.0，应为 2.0", "got 1.0, expected 2.0"),
+    (lambda: checks.check_close([1.0], 2.0, name="peak"), "peak", "形状 (1,) 应为 ()",
+     "shape (1,) should be ()"),
+]
+
+
+@pytest.mark.parametrize("call, name, zh, en", FAILURES, ids=[f[1] + "-" + f[3] for f in FAILURES])
+def test_failure_messages_name_the_answer_in_both_languages(call, name, zh, en):
+    with pytest.raises(AssertionError) as info:
+        call()
+    first, second = str(info.value).split("\n")
+    assert first.startswith(f"✗ {name}: ") and zh in first
+    assert second.startswith("  ") and en in second
+
+
+def test_passing_checks_print_one_line_in_both_languages(capsys):
+    x = sp.Symbol("x")
+    checks.check_function(stable_log_sigmoid, trusted_log_sigmoid, [0.5, 2.0])
+    checks.check_derivative(stable_log_sigmoid, stable_log_sigmoid_grad, [0.5, 2.0])
+    checks.check_expr_equal(x + x, 2 * x)
+    checks.check_close(0.25, 0.25)
+    assert capsys.readouterr().out.splitlines() == [
+        "✓ stable_log_sigmoid: 全部 2 个点通过，最大误差 0 ULP / all 2 points pass, max error 0 ULP",
+        "✓ stable_log_sigmoid_grad: 导数与有限差分一致（2 个点） / "
+        "derivative matches central differences at 2 points",
+        "✓ expression: 表达式正确 / the expression is right",
+        "✓ value: 数值正确 / the value is right",
+    ]
+    checks.check_close(0.25, 0.25, verbose=False)
+    checks.check_expr_equal(x, x, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_a_perfect_answer_has_zero_error():
+    assert checks.check_function(stable_log_sigmoid, stable_log_sigmoid, POINTS, verbose=False) == 0
+    for helper in (checks.check_function, checks.check_derivative):
+        with pytest.raises(ValueError, match="at least one point"):
+            helper(np.exp, np.exp, [], verbose=False)
+
+
+@pytest.mark.parametrize("kind, student", [
+    ("overflow", lambda x: np.exp(x * 1000)),
+    ("divide by zero", lambda x: 1 / (x - x)),
+    ("invalid value", lambda x: np.sqrt(-np.abs(x) - 1)),
+])
+def test_every_floating_point_warning_fails_but_underflow_does_not(kind, student):
+    with pytest.raises(AssertionError, match=kind):
+        checks.check_function(student, np.exp, [[0.5, 1.0], [2.0, 3.0]], check_dtype=False)
+    # exp(-x * 1000) underflows to 0, the right rounding of e**-500: not a warning.
+    checks.check_function(lambda x: np.exp(-x * 1000), lambda x: np.exp(-x * 1000), [0.5, 1.0],
+                          verbose=False)
+
+
+def test_warning_points_at_the_first_input_that_warns():
+    with pytest.raises(AssertionError, match=r"x = np.float64\(800.0\)"):
+        checks.check_function(np.exp, np.exp, [[1.0, 800.0], [900.0, 2.0]])
+
+
+def test_the_ulp_bound_and_the_derivative_tolerance_are_inclusive():
+    def three_ulps_off(x):
+        y = trusted_log_sigmoid(x)
+        return y + 3 * np.spacing(y)
+
+    assert checks.check_function(three_ulps_off, trusted_log_sigmoid, [1.0], ulp=3,
+                                 verbose=False) == 3
+    with pytest.raises(AssertionError):
+        checks.check_function(three_ulps_off, trusted_log_sigmoid, [1.0], ulp=2.9, verbose=False)
+    # atol alone: |g - d| = 1e-3 passes at atol 1e-3 + a hair, fails just below.
+    ratio = checks.check_derivative(np.sin, lambda x: np.cos(x) + 1e-3, [0.3], rtol=0,
+                                    atol=1.001e-3, verbose=False)
+    assert 0.99 < ratio < 1
+    with pytest.raises(AssertionError):
+        checks.check_derivative(np.sin, lambda x: np.cos(x) + 1e-3, [0.3], rtol=0, atol=0.99e-3)
+    # rtol alone at a large point: the step scales with |x|, so the differences stay accurate.
+    assert checks.check_derivative(lambda x: x ** 3, lambda x: 3 * x ** 2, [1e4, -3e4], rtol=1e-6,
+                                   atol=0, verbose=False) < 1
+    with pytest.raises(AssertionError):
+        checks.check_derivative(np.sin, lambda x: np.cos(x) * (1 + 1e-5), [0.3], rtol=1e-6, atol=0)
+
+
+def test_close_check_tolerances():
+    checks.check_close(1.0 + 1e-10, 1.0, verbose=False)          # default rtol 1e-9
+    with pytest.raises(AssertionError):
+        checks.check_close(1.0 + 1e-8, 1.0, verbose=False)
+    checks.check_close(1e-3, 0.0, atol=1e-3, verbose=False)
+    with pytest.raises(AssertionError):
+        checks.check_close(2e-3, 0.0, atol=1e-3, verbose=False)

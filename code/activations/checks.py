@@ -119,6 +119,8 @@ def check_function(student: Callable, expected: Callable, points, *, ulp: float 
     """
     name = name or getattr(student, "__name__", "your function")
     points = np.asarray(points, dtype=np.float64)
+    if points.size == 0:
+        raise ValueError("check_function() needs at least one point")
     worst = 0.0
     for dtype in map(np.dtype, dtypes):
         x = points.astype(dtype)
@@ -196,6 +198,8 @@ def check_derivative(fn: Callable, grad: Callable, points, *, rtol: float = 1e-6
     """
     name = name or getattr(grad, "__name__", "your derivative")
     x = np.asarray(points, dtype=np.float64)
+    if x.size == 0:
+        raise ValueError("check_derivative() needs at least one point")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"check_derivative() needs finite points; got {x[~np.isfinite(x)][:3]}")
     step = np.cbrt(np.finfo(np.float64).eps) * np.maximum(1.0, np.abs(x))

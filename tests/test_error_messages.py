@@ -1,0 +1,77 @@
+"""Every error names the public function that raised it, exactly, at the start of its message.
+
+``test_contract`` checks that the name occurs somewhere in the message,
+which a neighbour's name (``sigmoid`` inside ``sigmoid_grad``) or a garbled
+one (``XXsigmoidXX``) also satisfies. A reader who calls ``prelu_grad_a``
+should read ``prelu_grad_a() ...`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import activations
+
+from .conftest import FUNCTIONS, LEARNABLE, PARAM_GRAD, VECTOR, VECTOR_PRODUCT, function_cases
+
+
+def assert_names(message: str, name: str) -> None:
+    assert re.match(rf"{re.escape(name)}\(\)", message), f"{message!r} should start with {name}()"
+
+
+@pytest.mark.parametrize("spec, params", function_cases())
+def test_type_errors_start_with_the_function_name(spec, params):
+    for bad in (np.array([1 + 2j]), np.array(["a"]), np.array([1.0], dtype=np.longdouble)):
+        if bad.dtype == np.float64:      # platforms where longdouble is float64
+            continue
+        with pytest.raises(TypeError) as excinfo:
+            spec.call(bad, params)
+        assert_names(str(excinfo.value), spec.name)
+
+
+SLOPE_FUNCTIONS = [(spec.name, keyword) for spec in FUNCTIONS
+                   for record, keyword in [("leaky_relu", "negative_slope"), ("prelu", "a"),
+                                           ("swish", "beta")]
+                   if spec.record == record and spec.kind not in (VECTOR, VECTOR_PRODUCT)]
+
+
+@pytest.mark.parametrize("name, keyword", SLOPE_FUNCTIONS)
+def test_parameter_errors_start_with_the_function_name(name, keyword):
+    func = getattr(activations, name)
+    x = np.ones((3, 4))
+    with pytest.raises(ValueError) as excinfo:
+        func(x, **{keyword: np.nan})
+    assert_names(str(excinfo.value), name)
+    with pytest.raises(TypeError) as excinfo:
+        func(x, **{keyword: 0.5 + 1j})
+    assert_names(str(excinfo.value), name)
+    if keyword != "negative_slope":   # leaky ReLU's slope is a scalar
+        with pytest.raises(ValueError) as excinfo:
+            func(x, **{keyword: np.full(5, 0.5)})
+        assert_names(str(excinfo.value), name)
+
+
+@pytest.mark.parametrize("name", [grad for _, grad in LEARNABLE.values()])
+def test_upstream_errors_start_with_the_function_name(name):
+    spec = next(s for s in FUNCTIONS if s.name == name)
+    assert spec.kind == PARAM_GRAD
+    with pytest.raises(ValueError) as excinfo:
+        spec.func(np.ones((3, 4)), upstream=np.ones(5))
+    assert_names(str(excinfo.value), name)
+    with pytest.raises(TypeError) as excinfo:
+        spec.func(np.ones((3, 4)), upstream=np.ones(4, dtype=complex))
+    assert_names(str(excinfo.value), name)
+
+
+@pytest.mark.parametrize("spec", [s for s in FUNCTIONS if s.kind in (VECTOR, VECTOR_PRODUCT)],
+                         ids=lambda s: s.name)
+def test_axis_errors_start_with_the_function_name(spec):
+    with pytest.raises(ValueError) as excinfo:
+        spec.call(np.zeros((2, 3)), {"axis": 2})
+    assert_names(str(excinfo.value), spec.name)
+    with pytest.raises(TypeError) as excinfo:
+        spec.call(np.zeros((2, 3)), {"axis": 1.0})
+    assert_names(str(excinfo.value), spec.name)

@@ -234,7 +234,7 @@ class Tuned:
 def tuned_mlp(sizes, split, rates: Sequence[float], seeds: Sequence[int], *,
               activation="relu", activation_params=None, learnable: bool = False,
               init: str = "xavier_uniform", epochs: int = 10, batch_size: int = 128,
-              progress: bool = False) -> Tuned:
+              dtype=np.float64, progress: bool = False) -> Tuned:
     r"""Train one MLP configuration at every learning rate and report its tuned test accuracy.
 
     The evidence protocol's fair comparison in one call: every rate of the
@@ -261,6 +261,8 @@ def tuned_mlp(sizes, split, rates: Sequence[float], seeds: Sequence[int], *,
         Passed to :class:`activations.nets.MLP`.
     epochs, batch_size : int
         The budget, equal for every rate.
+    dtype : dtype
+        float64 (default) or float32 for the network and its data.
     progress : bool
         Show a progress bar over the epochs.
 
@@ -292,7 +294,7 @@ def tuned_mlp(sizes, split, rates: Sequence[float], seeds: Sequence[int], *,
         raise ValueError("tuned_mlp(): seeds is empty")
     k = len(seeds)
     net = nets.MLP(sizes, activation=activation, activation_params=activation_params,
-                   learnable=learnable, init=init, seed=seeds * len(rates))
+                   learnable=learnable, init=init, seed=seeds * len(rates), dtype=dtype)
     per_replica_rate = np.repeat(rates, k)[:, None, None]   # broadcasts over (K, rows, cols)
     history = nets.train(net, *split.train, optimizer=nets.Adam(per_replica_rate), epochs=epochs,
                          batch_size=batch_size, validation=split.val, progress=progress)

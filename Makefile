@@ -25,6 +25,7 @@ help:
 	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
 	@echo "make lab    open JupyterLab on book/"
 	@echo "make assignments  nbgrader course in assignments/ (student versions in release/)"
+	@echo "make autograde ASSIGNMENT=<slug>  nbgrader autograde, each kernel confined (bubblewrap)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,7 @@ book: $(STAMP) $(NPM_STAMP)
 # installed from Debian when root (or passwordless sudo), else one line says how.
 test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m tests.browser_path --ensure
+	@$(BWRAP_SETUP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lab: $(STAMP)
@@ -58,6 +60,20 @@ lab: $(STAMP)
 # every notebook converts; collected submissions and grades are left alone.
 assignments: $(STAMP)
 	$(BIN)/python book/_ext/assignments.py
+
+# Debian's bubblewrap confines grading kernels (make autograde, and its test in
+# make test): installed from Debian when missing and running as root.
+BWRAP_SETUP = command -v bwrap >/dev/null || [ "$$(id -u)" != 0 ] || \
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null; }
+
+# nbgrader autograde with every submission's kernel confined by bubblewrap (no
+# network, course hidden, only its own folder writable, memory and CPU limits;
+# book/_ext/teaching_sandbox.py). As root it installs Debian's bubblewrap
+# first; without working confinement it refuses unless UNCONFINED=1.
+autograde: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<slug>"; exit 2; }
+	@$(BWRAP_SETUP)
+	$(BIN)/python book/_ext/teaching_sandbox.py $(ASSIGNMENT) $(if $(UNCONFINED),--unconfined)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks

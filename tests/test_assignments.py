@@ -36,6 +36,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.site_fixtures import build_result, built_site  # noqa: F401  (fixtures)
 from tests.test_wrong_answers import FIXTURES, ROOT, WRONG_DIR, assignments
 
 FIXTURE_CHAPTERS = {"squares": FIXTURES / "notebooks" / "squares.ipynb"}
@@ -357,3 +358,148 @@ def test_every_chapter_is_tagged_for_grading():
     if report and not REQUIRE_EVERY_CHAPTER_TAGGED:
         pytest.xfail("untagged chapters: " + " | ".join(report))
     assert not report, "untagged chapters:\n" + "\n".join(report)
+
+
+# --- Grading strangers' code: make autograde confines each kernel ---------------------
+
+SANDBOX = ROOT / "book" / "_ext" / "teaching_sandbox.py"
+#: Planted after the honest answer of the second fixture exercise. Each attack
+#: prints what it got; the test checks the outcome from outside as well.
+ATTACKS = r'''
+import json as _json, os as _os, pathlib as _pl, socket as _socket
+_course = _pl.Path({course!r})
+_report = {{}}
+def _attempt(name, action):
+    try:
+        _report[name] = "DONE " + str(action())[:300]
+    except BaseException as error:
+        _report[name] = "BLOCKED " + type(error).__name__
+_attempt("read_source", lambda: (_course / "source/squares/squares.ipynb").read_text())
+_attempt("read_gradebook", lambda: (_course / "gradebook.db").read_bytes()[:64])
+_attempt("list_students", lambda: sorted(_os.listdir(_course / "submitted")))
+_attempt("read_other_student", lambda: (_course / "autograded/bob/squares/squares.ipynb").read_text())
+_attempt("write_course", lambda: (_course / "pwned.txt").write_text("pwned"))
+_attempt("write_other_student", lambda: (_course / "submitted/bob/squares/pwned.txt").write_text("x"))
+_attempt("write_outside", lambda: _pl.Path({outside!r}).write_text("pwned"))
+_attempt("write_own_folder", lambda: _pl.Path("own-scratch.txt").write_text("fine"))
+_attempt("network", lambda: _socket.create_connection(("127.0.0.1", {port}), timeout=3).close())
+_attempt("memory", lambda: len(bytearray(6 * 2**30)))
+print("ATTACKS", _json.dumps(_report, sort_keys=True))
+while True:  # and never stop: the per-cell timeout must cut this off
+    pass
+'''
+
+
+def _listener():
+    """A TCP server on the host's loopback that records any connection."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    connections = []
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            connections.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return server.getsockname()[1], connections, lambda: (stop.set(), thread.join(), server.close())
+
+
+def test_make_autograde_confines_a_malicious_submission(built, tmp_path):
+    built_course, found = built("squares")
+    course = tmp_path / "course"
+    shutil.copytree(built_course, course)
+    # An existing folder outside the course and outside /tmp (the kernel's /tmp is private).
+    outside = ROOT / f"pwned-{tmp_path.name}.txt"
+    port, connections, stop = _listener()
+    source = nbformat.read(course / "source/squares/squares.ipynb", as_version=4)
+    reference = solutions_by_grade_id(source)
+    attack = dict(reference)
+    attack["squares-ex-square-solution-1"] += ATTACKS.format(course=str(course), outside=str(outside),
+                                                            port=port)
+    submit(course, "squares", "bob", reference)
+    submit(course, "squares", "mallory", attack)
+    try:
+        result = subprocess.run(
+            [str(Path(assignments.sys.executable)), str(SANDBOX), "squares", "--course", str(course),
+             "--", f"--Execute.timeout={LOOP_TIMEOUT_MIN_S}", "--log-level=WARN"],
+            capture_output=True, text=True, timeout=AUTOGRADE_TIMEOUT_S)
+    finally:
+        stop()
+    assert result.returncode == 0, result.stderr[-4000:]
+
+    graded = nbformat.read(course / "autograded/mallory/squares/squares.ipynb", as_version=4)
+    cell = next(c for c in graded.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "squares-ex-square-solution-1")
+    printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    report = json.loads(printed.split("ATTACKS ", 1)[1].splitlines()[0])
+    assert report.pop("write_own_folder").startswith("DONE"), "the kernel cannot write its own folder"
+    achieved = {name: outcome for name, outcome in report.items() if not outcome.startswith("BLOCKED")}
+    assert not achieved, f"the submission achieved: {achieved}"
+    assert (course / "autograded/mallory/squares/own-scratch.txt").exists()
+    # Checked from outside too: nothing written, nothing connected.
+    assert not (course / "pwned.txt").exists() and not outside.exists()
+    assert not (course / "submitted/bob/squares/pwned.txt").exists()
+    assert connections == []
+    # The endless loop was cut off, and every honest cell was graded.
+    assert any(o.output_type == "error" for o in cell.outputs)
+    nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert scores == {"bob": float(found.points), "mallory": float(found.points)}
+
+
+def test_make_autograde_refuses_without_confinement(built, tmp_path):
+    built_course, _ = built("squares")
+    env = dict(os.environ, COURSEWORK_BWRAP=str(tmp_path / "no-bwrap"))
+    result = subprocess.run([str(Path(assignments.sys.executable)), str(SANDBOX), "squares",
+                             "--course", str(built_course)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bubblewrap cannot confine" in lines[0] and "UNCONFINED=1" in lines[0]
+    assert not (built_course / "autograded").exists()
+
+
+# --- On the site: the student version beside the full notebook ------------------------
+
+@pytest.mark.site
+@pytest.mark.xdist_group("site")
+def test_each_graded_chapter_offers_its_student_notebook(built_site):  # noqa: F811
+    """The download menu of every tagged chapter links a student notebook that exists offline."""
+    from bs4 import BeautifulSoup
+
+    assert (built_site / "book/appendix/teaching.html").exists()
+    teaching = BeautifulSoup((built_site / "book/appendix/teaching.html").read_text(encoding="utf-8"),
+                             "html.parser")
+    table = teaching.select_one("table.coursework-table")
+    assert table is not None, "the teaching guide has no generated exercise table"
+    assert len(table.select("tbody tr")) == len(assignments.book_notebooks())
+    for slug, path in TAGGED.items():
+        docname = path.relative_to(ROOT).with_suffix("").as_posix()
+        page_path = built_site / f"{docname}.html"
+        soup = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in soup.select("a[href]") if a["href"].endswith(f"student/{slug}.ipynb")]
+        assert links, f"{docname}: no student-version download"
+        full = [a["href"] for a in soup.select("a[href]") if a["href"].endswith(f"{slug}.ipynb")
+                and "student/" not in a["href"]]
+        assert full, f"{docname}: the full notebook download is gone"
+        for href in links + full:
+            assert "://" not in href, href  # relative: works from file://
+            target = (page_path.parent / href).resolve()
+            assert target.is_file(), f"{docname}: {href} does not resolve"
+        student = json.loads((page_path.parent / links[0]).resolve().read_text(encoding="utf-8"))
+        text = json.dumps(student, ensure_ascii=False)
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+        assert "在此填写你的代码" in text

@@ -211,8 +211,11 @@ def _options(body: list[str]) -> dict[str, str]:
     return options
 
 
-def scan(nb, name: str) -> Scan:
+def scan(nb, name: str, *, require_points: bool = True) -> Scan:
     """Read the exercises of notebook ``nb`` (called ``name`` in messages).
+
+    With ``require_points=False`` (the teaching guide's overview of chapters
+    not tagged yet) a check without a points tag is read as worth 0 points.
 
     Raises
     ------
@@ -261,8 +264,9 @@ def scan(nb, name: str) -> Scan:
                 fail("points tag on a cell that is neither 'check' nor 'hidden-check'")
             continue
         kind = TAG_HIDDEN if is_hidden else TAG_CHECK
-        if points is None:
+        if points is None and require_points:
             fail(f"'{kind}' cell without a points tag (add e.g. 'points-2')")
+        points = points or 0
         if is_hidden and TAG_REMOVE not in tags:
             fail("'hidden-check' cell without 'remove-cell' (the site would show the test)")
         if not exercises or not exercises[-1].gate_closed:

@@ -18,7 +18,7 @@ Usage::
 
     python -m tests.mutants                 # every module in [tool.mutmut] only_mutate
     python -m tests.mutants tanh prelu      # some modules (the table keeps the others' last results)
-    python -m tests.mutants --survivors     # test the last run's survivors again (new tests)
+    python -m tests.mutants --survivors     # test survivors again (after adding tests) and untested ones
     python -m tests.mutants --report-only   # rewrite the table from the last run
 
 The table goes to ``bench-results/mutants.md``: per module the number of
@@ -200,14 +200,14 @@ def main(argv=None) -> int:
     parser.add_argument("--report-only", action="store_true", help="only rewrite the table")
     parser.add_argument("--children", type=int, default=2, help="parallel mutmut workers")
     parser.add_argument("--survivors", action="store_true",
-                        help="test again every mutant that survived the last run (after adding tests)")
+                        help="test every mutant that survived the last run, or was not tested yet")
     args = parser.parse_args(argv)
     seconds = None
     if not args.report_only:
         patterns = [f"{PACKAGE}.{module}.*" for module in args.modules]
         if args.survivors:
             patterns = [name for codes in load_results().values()
-                        for name, code in codes.items() if code in SURVIVED_CODES
+                        for name, code in codes.items() if code in SURVIVED_CODES | {None}
                         and any(fnmatch.fnmatch(name, p) for p in patterns or ["*"])]
             if not patterns:
                 print("no surviving mutants to test again")

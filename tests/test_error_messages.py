@@ -45,6 +45,7 @@ def test_parameter_errors_start_with_the_function_name(name, keyword):
     with pytest.raises(ValueError) as excinfo:
         func(x, **{keyword: np.nan})
     assert_names(str(excinfo.value), name)
+    assert f"'{keyword}'" in str(excinfo.value)      # and the parameter, by its keyword
     with pytest.raises(TypeError) as excinfo:
         func(x, **{keyword: 0.5 + 1j})
     assert_names(str(excinfo.value), name)
@@ -52,6 +53,7 @@ def test_parameter_errors_start_with_the_function_name(name, keyword):
         with pytest.raises(ValueError) as excinfo:
             func(x, **{keyword: np.full(5, 0.5)})
         assert_names(str(excinfo.value), name)
+        assert f"'{keyword}' of shape (5,)" in str(excinfo.value)
 
 
 @pytest.mark.parametrize("name", [grad for _, grad in LEARNABLE.values()])
@@ -61,9 +63,11 @@ def test_upstream_errors_start_with_the_function_name(name):
     with pytest.raises(ValueError) as excinfo:
         spec.func(np.ones((3, 4)), upstream=np.ones(5))
     assert_names(str(excinfo.value), name)
+    assert "'upstream' of shape (5,)" in str(excinfo.value)
     with pytest.raises(TypeError) as excinfo:
         spec.func(np.ones((3, 4)), upstream=np.ones(4, dtype=complex))
     assert_names(str(excinfo.value), name)
+    assert "upstream" in str(excinfo.value)
 
 
 @pytest.mark.parametrize("spec", [s for s in FUNCTIONS if s.kind in (VECTOR, VECTOR_PRODUCT)],

@@ -99,3 +99,11 @@ def test_tiny_inputs_match_the_reference(spec, params, shape, dtype):
         assert np.all(errors <= reference.TARGET_ULP), (
             f"{spec.name}{params} at x = {point!r}, shape {shape}, {np.dtype(dtype).name}: "
             f"got {result!r}, expected {[mpmath.nstr(v, 17) for v in exact.reshape(-1)]}")
+
+
+def test_slope_gradient_sums_overflow_and_multiply_zero_by_inf_quietly():
+    """Documented results, under the strict error state: no warning, the honest inf and NaN."""
+    with np.errstate(all="raise"):
+        assert activations.prelu_grad_a(np.array([-1e308, -1e308])) == -np.inf
+        assert np.isnan(activations.prelu_grad_a(np.array([-np.inf, 1.0]), upstream=[0.0, 1.0]))
+        assert activations.prelu_grad_a(np.array([-1.0, 2.0]), a=9.0) == -1.0   # only a's shape

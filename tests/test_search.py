@@ -1,0 +1,330 @@
+"""The site's search, asked what a Chinese reader types, in a real browser.
+
+Headless Chromium (as in ``tests/test_browser.py``, all outside requests
+aborted) opens ``search.html?q=…`` for every query of :data:`QUERIES`, once
+served over http and once straight from disk (``file://``), and reads the
+result list in the order the reader sees it. Each query names the page it
+must find among the first three results: glossary terms (the chapter the
+glossary says first explains them), chapter and section titles, activation
+names and aliases (their chapter), compound and mixed Chinese/English
+queries. The shares found first and in the top three are written to
+``_build/search-queries.json``.
+
+The same measurement for any built site, e.g. an older build:
+``.venv/bin/python -m tests.test_search path/to/_build/html``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from contextlib import contextmanager
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser_path import find_browser
+from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
+    BUILD, _QuietHandler, build_result, built_site, site_url)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+
+WHY, FUNCTIONS, APPENDIX = "book/why/", "book/functions/", "book/appendix/"
+NONLINEARITY, GRADIENT_FLOW, RNN_GATING = (
+    WHY + "nonlinearity", WHY + "gradient-flow", WHY + "rnn-gating")
+SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, SOFTMAX, SWISH, GELU, SELU = (
+    FUNCTIONS + name for name in
+    ("sigmoid", "tanh", "relu", "leaky-relu", "prelu", "softmax", "swish", "gelu", "selu"))
+SUMMARY = "book/summary"
+
+#: (query, the page it must list in its top three, what kind of query it is).
+QUERIES = [
+    # Glossary terms, Chinese: the chapter the glossary names as first explaining them.
+    ("激活函数", NONLINEARITY, "glossary"),
+    ("仿射变换", NONLINEARITY, "glossary"),
+    ("线性区域", NONLINEARITY, "glossary"),
+    ("分段线性", NONLINEARITY, "glossary"),
+    ("预激活", GRADIENT_FLOW, "glossary"),
+    ("梯度消失", GRADIENT_FLOW, "glossary"),
+    ("梯度爆炸", GRADIENT_FLOW, "glossary"),
+    ("学习率", GRADIENT_FLOW, "glossary"),
+    ("优化器", GRADIENT_FLOW, "glossary"),
+    ("泛化", GRADIENT_FLOW, "glossary"),
+    ("自归一化", SELU, "glossary"),
+    ("门控", RNN_GATING, "glossary"),
+    ("遗忘门", RNN_GATING, "glossary"),
+    ("随时间反向传播", RNN_GATING, "glossary"),
+    ("长短期记忆网络", RNN_GATING, "glossary"),
+    ("门控循环单元", RNN_GATING, "glossary"),
+    ("拐点", SIGMOID, "glossary"),
+    ("次微分", RELU, "glossary"),
+    ("交叉熵", SIGMOID, "glossary"),
+    ("雅可比矩阵", SOFTMAX, "glossary"),
+    ("可学习参数", PRELU, "glossary"),
+    ("次正规数", SIGMOID, "glossary"),
+    ("上溢", SIGMOID, "glossary"),
+    ("下溢", SOFTMAX, "glossary"),
+    ("数值稳定", SIGMOID, "glossary"),
+    ("反向传播", NONLINEARITY, "glossary"),
+    # Single-character technical words (Sphinx alone drops them).
+    ("熵", SOFTMAX, "single character"),
+    ("秩", NONLINEARITY, "single character"),
+    # Glossary terms, English (the book gives them at first use).
+    ("vanishing gradient", GRADIENT_FLOW, "glossary, English"),
+    ("exploding gradient", GRADIENT_FLOW, "glossary, English"),
+    ("hyperbolic tangent", TANH, "glossary, English"),
+    ("cross-entropy", SIGMOID, "glossary, English"),
+    ("forget gate", RNN_GATING, "glossary, English"),
+    ("vector-Jacobian product", SOFTMAX, "glossary, English"),
+    ("subnormal number", SIGMOID, "glossary, English"),
+    ("dying ReLU", RELU, "glossary, English"),
+    # Chapter titles.
+    ("为什么需要激活函数", NONLINEARITY, "chapter title"),
+    ("梯度的流动", GRADIENT_FLOW, "chapter title"),
+    ("循环网络中的门控", RNN_GATING, "chapter title"),
+    ("比较与选择", SUMMARY, "chapter title"),
+    ("实验方法", APPENDIX + "methods", "chapter title"),
+    ("术语表", APPENDIX + "glossary", "chapter title"),
+    # Section titles (whole, or the words a reader would take from them).
+    ("线性层的叠加会塌缩", NONLINEARITY, "section title"),
+    ("万能逼近", NONLINEARITY, "section title"),
+    ("决策边界", NONLINEARITY, "section title"),
+    ("初始化要与激活函数配对", GRADIENT_FLOW, "section title"),
+    ("梯度消失与梯度爆炸", GRADIENT_FLOW, "section title"),
+    ("细胞状态有界", RNN_GATING, "section title"),
+    ("记忆任务", RNN_GATING, "section title"),
+    ("稀疏激活", RELU, "section title"),
+    ("温度", SOFTMAX, "section title"),
+    ("无穷大的约定", SOFTMAX, "section title"),
+    ("两个近似常数从哪里来", GELU, "section title"),
+    ("与 Leaky ReLU、ReLU 的关系", PRELU, "section title"),
+    ("真实数据上的比较", SUMMARY, "section title"),
+    ("深层网络与自归一化", SUMMARY, "section title"),
+    ("性质总表", SUMMARY, "section title"),
+    ("Lambert W 函数", SWISH, "section title"),
+    # Activation names, Chinese names and aliases: their chapter.
+    ("sigmoid", SIGMOID, "name"),
+    ("logistic", SIGMOID, "alias"),
+    ("逻辑函数", SIGMOID, "Chinese name"),
+    ("tanh", TANH, "name"),
+    ("双曲正切", TANH, "Chinese name"),
+    ("ReLU", RELU, "name"),
+    ("修正线性单元", RELU, "Chinese name"),
+    ("rectifier", RELU, "alias"),
+    ("Leaky ReLU", LEAKY_RELU, "name"),
+    ("leaky_relu", LEAKY_RELU, "name"),
+    ("LeakyReLU", LEAKY_RELU, "alias"),
+    ("PReLU", PRELU, "name"),
+    ("参数化修正线性单元", PRELU, "Chinese name"),
+    ("softmax", SOFTMAX, "name"),
+    ("归一化指数函数", SOFTMAX, "Chinese name"),
+    ("Swish", SWISH, "name"),
+    ("SiLU", SWISH, "alias"),
+    ("gelu", GELU, "name"),
+    ("高斯误差线性单元", GELU, "Chinese name"),
+    ("SELU", SELU, "name"),
+    ("缩放指数线性单元", SELU, "Chinese name"),
+    # Mixed Chinese/English and compound queries.
+    ("ReLU 死亡", RELU, "mixed"),
+    ("GELU 近似", GELU, "mixed"),
+    ("Sigmoid 饱和", SIGMOID, "mixed"),
+    ("softmax 温度", SOFTMAX, "mixed"),
+    ("LSTM 遗忘门", RNN_GATING, "mixed"),
+    ("SELU 不动点", SELU, "mixed"),
+    ("Swish 非单调", SWISH, "mixed"),
+    ("He 初始化", RELU, "mixed"),
+    ("Leaky ReLU 斜率", LEAKY_RELU, "mixed"),
+    ("log-softmax 雅可比矩阵", SOFTMAX, "mixed"),
+    ("梯度消失问题", GRADIENT_FLOW, "compound"),
+    ("死亡单元", GRADIENT_FLOW, "compound"),
+    ("tanh的饱和", TANH, "compound"),
+]
+
+#: Not in the book: the page must say so and offer indexed words instead.
+MISSPELLED = ("sigmiod", "sigmoid")
+
+BROWSER_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+RESULT_LINKS = "#search-results ul.search > li > a"
+#: Sphinx writes this line once the result list is complete (or empty).
+SEARCH_DONE = ("() => typeof Search !== 'undefined' && Search.status"
+               " && Search.status.innerText.trim().length > 0")
+
+
+class SearchPage:
+    """One browser tab on the site's search page; everything outside the site is aborted."""
+
+    def __init__(self, browser, base: str):
+        self.base = base
+        self.context = browser.new_context()
+        self.problems: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.on("console", lambda msg: msg.type == "error" and self.problems.append(
+            f"console error: {msg.text}"))
+        self.page.on("pageerror", lambda error: self.problems.append(f"exception: {error}"))
+
+    def _route(self, route):
+        url = urlsplit(route.request.url)
+        if url.scheme == "file" or url.hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.problems.append(f"outside request: {route.request.url}")
+            route.abort("blockedbyclient")
+
+    def search(self, query: str) -> list[str]:
+        """Docnames of the results, in the order shown (one entry per result line)."""
+        # The search runs once the page (and searchindex.js) is parsed; no need
+        # to wait for fonts and images.
+        self.page.goto(f"{self.base}search.html?q={quote(query)}", wait_until="domcontentloaded")
+        self.page.wait_for_function(SEARCH_DONE)
+        hrefs = self.page.eval_on_selector_all(
+            RESULT_LINKS, "links => links.map(link => link.getAttribute('href'))")
+        return [docname_of(href) for href in hrefs]
+
+    def close(self):
+        self.context.close()
+
+
+def docname_of(href: str) -> str:
+    """``book/functions/relu.html#anchor`` -> ``book/functions/relu``."""
+    return re.sub(r"\.html$", "", unquote(href.split("#")[0]))
+
+
+def rank_all(search, queries=QUERIES) -> list[dict]:
+    """Each query with its expected page's 1-based rank among the results (None if absent)."""
+    ranked = []
+    for query, expected, kind in queries:
+        docnames = search(query)
+        rank = docnames.index(expected) + 1 if expected in docnames else None
+        ranked.append({"query": query, "expected": expected, "kind": kind, "rank": rank,
+                       "results": len(docnames), "top3": docnames[:3]})
+    return ranked
+
+
+def shares(ranked: list[dict]) -> dict:
+    """How many queries, and the share with the expected page first and in the top three."""
+    count = len(ranked)
+    first = sum(1 for row in ranked if row["rank"] == 1)
+    top3 = sum(1 for row in ranked if row["rank"] is not None and row["rank"] <= 3)
+    return {"queries": count, "top1": first, "top3": top3,
+            "top1_share": round(first / count, 3), "top3_share": round(top3 / count, 3)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=find_browser(),
+                                              args=BROWSER_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["http", "file"])
+def search_page(request, browser, site_url, built_site):  # noqa: F811
+    base = site_url if request.param == "http" else built_site.as_uri() + "/"
+    tab = SearchPage(browser, base)
+    yield tab
+    tab.close()
+
+
+def test_queries_find_their_page_in_the_top_three(search_page):
+    ranked = rank_all(search_page.search)
+    summary = shares(ranked)
+    protocol = urlsplit(search_page.base).scheme
+    record = BUILD / "search-queries.json"
+    previous = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    previous[protocol] = {"summary": summary, "queries": ranked}
+    record.write_text(json.dumps(previous, ensure_ascii=False, indent=1), encoding="utf-8")
+    missed = [f"{row['query']!r}: {row['expected']} ranked {row['rank']}, top 3 {row['top3']}"
+              for row in ranked if row["rank"] is None or row["rank"] > 3]
+    assert missed == [], f"{summary}\n" + "\n".join(missed)
+    assert search_page.problems == []
+
+
+def test_query_list_is_large_and_varied():
+    assert len(QUERIES) >= 60
+    assert len({query for query, _, _ in QUERIES}) == len(QUERIES), "a query is listed twice"
+    kinds = {kind.split(",")[0] for _, _, kind in QUERIES}
+    assert {"glossary", "chapter title", "section title", "name", "alias",
+            "mixed", "compound"} <= kinds
+
+
+def test_no_results_suggests_indexed_words(search_page):
+    typo, meant = MISSPELLED
+    assert search_page.search(typo) == []
+    page = search_page.page
+    advice = page.locator(".book-search-suggestions")
+    assert typo in advice.inner_text()
+    suggestions = advice.locator("a")
+    offered = [suggestions.nth(i).inner_text() for i in range(suggestions.count())]
+    assert meant in offered, offered
+    # Following the suggestion is a search that finds the chapter.
+    advice.get_by_text(meant, exact=True).click()
+    page.wait_for_url(f"**/search.html?q={meant}")
+    page.wait_for_function(SEARCH_DONE)
+    hrefs = page.eval_on_selector_all(RESULT_LINKS, "ls => ls.map(l => l.getAttribute('href'))")
+    assert docname_of(hrefs[0]) == SIGMOID, hrefs
+    assert search_page.problems == []
+
+
+def test_words_never_found_together_are_offered_one_by_one(search_page):
+    # Each is indexed (a section of one chapter), but no page has both.
+    assert search_page.search("同心圆 注意力") == []
+    advice = search_page.page.locator(".book-search-suggestions a")
+    assert [advice.nth(i).inner_text() for i in range(advice.count())] == ["同心圆", "注意力"]
+    assert search_page.problems == []
+
+
+def test_api_entries_come_after_the_chapters(search_page):
+    docnames = search_page.search("sigmoid")
+    api = [i for i, name in enumerate(docnames) if name == APPENDIX + "api"]
+    prose = [i for i, name in enumerate(docnames) if name != APPENDIX + "api"]
+    assert api and prose, docnames
+    assert max(prose) < min(api), docnames
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A page left before its excerpts loaded breaks the pipe; that is not news."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def _served(html: Path):
+    server = _QuietServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(html)))
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main(html: Path) -> None:
+    """Print the shares (and every miss) for the site built in ``html``, over http."""
+    with sync_playwright() as playwright, _served(html) as base:
+        chromium = playwright.chromium.launch(executable_path=find_browser(), args=BROWSER_FLAGS)
+        tab = SearchPage(chromium, base)
+        ranked = rank_all(tab.search)
+        chromium.close()
+    for row in ranked:
+        if row["rank"] != 1:
+            print(f"{row['query']:<24} {row['expected']:<28} rank {row['rank']}  {row['top3']}")
+    print(json.dumps(shares(ranked)))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else BUILD / "html"))

@@ -33,11 +33,11 @@ def test_no_keywords_means_the_record_defaults(spec):
         np.testing.assert_array_equal(spec.func(X), spec.func(X, upstream=np.ones_like(X)))
 
 
-@pytest.mark.parametrize("record", activations.ACTIVATIONS, ids=lambda r: r.name)
+# softmax_expr takes a vector length, not parameters.
+@pytest.mark.parametrize("record", [r for r in activations.ACTIVATIONS if not r.vector],
+                         ids=lambda r: r.name)
 def test_expression_defaults_are_the_record_defaults(record):
     x = sp.Symbol("x", real=True)
-    if record.vector:
-        pytest.skip("softmax_expr takes a vector length, not parameters")
     difference = record.expr(x) - record.expr(x, **record.params)
     # Compared at points: SymPy does not cancel exp(1.0*x) against exp(x) symbolically.
     for t in (-2.5, -0.5, 0.75, 3.0):

@@ -302,6 +302,40 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def index_terms(html: Path) -> set[str]:
+    """Every word of the built site's search index (body and titles)."""
+    text = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    return set(index["terms"]) | set(index["titleterms"])
+
+
+def test_index_holds_the_books_terms_whole(built_site):  # noqa: F811
+    """Compound terms (jieba alone splits them) and single-character terms are indexed."""
+    terms = index_terms(built_site)
+    wanted = ["梯度消失", "梯度爆炸", "交叉熵", "学习率", "自归一化", "雅可比矩阵", "双曲正切",
+              "遗忘门", "线性区域", "数值稳定", "熵", "秩"]
+    assert [word for word in wanted if word not in terms] == []
+    # One-character words that are not terms stay out, as in Sphinx.
+    assert not {"的", "是", "了"} & terms
+
+
+def test_search_language_keeps_book_words(tmp_path):
+    """The index side on its own: the book's words inside jieba tokens, single-character terms."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book" / "_ext"))
+    from zh_search import BookChineseSearch, dictionary_words
+
+    words = dictionary_words(["梯度消失与梯度爆炸", "不以 0 为中心"], ["死亡 ReLU", "交叉熵"])
+    assert {"梯度消失与梯度爆炸", "死亡", "交叉熵", "熵"} <= set(words)
+    assert "为中心" not in words, "a title fragment cut out by a Latin word is not a word"
+    dictionary = tmp_path / "words.txt"
+    dictionary.write_text("\n".join(words + ["梯度消失"]), encoding="utf-8")
+    language = BookChineseSearch({"dict": str(dictionary)})
+    tokens = language.split("本节讨论梯度消失与梯度爆炸，以及交叉熵的核对。")
+    assert {"梯度消失与梯度爆炸", "梯度消失", "交叉熵", "熵"} <= set(tokens)
+    assert "核" not in tokens, "核对 (to check) is not the term 核"
+    assert language.word_filter("熵") and not language.word_filter("的")
+
+
 @contextmanager
 def _served(html: Path):
     server = _QuietServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(html)))

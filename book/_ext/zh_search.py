@@ -31,6 +31,7 @@ import posixpath
 import re
 from pathlib import Path
 
+import jieba
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -83,8 +84,8 @@ def dictionary_words(titles, terms) -> list[str]:
 class BookChineseSearch(SearchChinese):
     """Sphinx's Chinese search language with the book's words kept whole.
 
-    ``init`` loads the user dictionary (Sphinx's own behaviour for the
-    ``dict`` option) and remembers its words. ``split`` adds, for each jieba
+    ``init`` loads the user dictionary named by the ``dict`` option (as
+    Sphinx's Chinese language does) and remembers its words. ``split`` adds, for each jieba
     token, the book's words it contains: ``cut_for_search`` only adds the
     two- and three-character words inside a long token, so without this a
     title word such as 梯度消失与梯度爆炸 would hide 梯度消失.
@@ -93,8 +94,13 @@ class BookChineseSearch(SearchChinese):
     lang = "zh"
 
     def init(self, options: dict[str, str]) -> None:
-        super().init(options)
         path = options.get("dict")
+        # Sphinx would hand jieba the path, and jieba leaves that file open;
+        # give it an open file instead and close it.
+        super().init({key: value for key, value in options.items() if key != "dict"})
+        if path:
+            with open(path, "rb") as dictionary:
+                jieba.load_userdict(dictionary)
         words = Path(path).read_text(encoding="utf-8").split() if path else []
         self.book_words = tuple(word for word in words if len(word) > 1)
         self.single_characters = SINGLE_CHARACTER_TERMS | {w for w in words if len(w) == 1}

@@ -123,9 +123,10 @@ def changed_lines(diff: str) -> str:
 def summarise(results, equivalent):
     """Rows of the score table, the survivors with their diffs, and stale list entries."""
     rows, survivors, stale = [], [], []
-    for module, codes in results.items():
-        # Mutants of modules not run yet (or filtered out) have no exit code.
-        codes = {name: code for name, code in codes.items() if code is not None}
+    for module, all_codes in results.items():
+        # Mutants not tested yet (a run cut short, a module left out) have no exit code.
+        codes = {name: code for name, code in all_codes.items() if code is not None}
+        untested = len(all_codes) - len(codes)
         if not codes:
             continue
         killed = sum(code in KILLED_CODES for code in codes.values())
@@ -150,7 +151,7 @@ def summarise(results, equivalent):
         total = len(codes)
         live = total - equivalent_here
         score = killed / live if live else 1.0
-        rows.append((module, total, killed, equivalent_here, survived + other, score))
+        rows.append((module, total, killed, equivalent_here, survived + other, score, untested))
     listed = {name for codes in results.values() for name in codes}
     stale += [f"{name}: listed as equivalent but not a mutant" for name in equivalent
               if name not in listed]
@@ -162,24 +163,28 @@ def _number(name: str) -> tuple[str, int]:
     return stem, int(number) if number.isdigit() else 0
 
 
-def write_report(rows, survivors, stale, seconds: float | None) -> str:
+def write_report(rows, survivors, stale, seconds: float | None, tags=None) -> str:
     lines = ["# Mutation testing (`make mutants`)", ""]
     if seconds is not None:
         lines += [f"mutmut run: {seconds:.0f} s on this machine.", ""]
-    lines += ["| module | mutants | killed | equivalent | survived | score |",
-              "|---|---:|---:|---:|---:|---:|"]
-    totals = [0, 0, 0, 0]
-    for module, total, killed, equivalent, survived, score in rows:
+    lines += ["| module | mutants | killed | equivalent | survived | score | not tested yet |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    totals = [0, 0, 0, 0, 0]
+    for module, total, killed, equivalent, survived, score, untested in rows:
         flag = "" if score >= TARGET_SCORE else " (below 95 %)"
         lines.append(f"| {module} | {total} | {killed} | {equivalent} | {survived} | "
-                     f"{100 * score:.1f} %{flag} |")
-        for i, value in enumerate((total, killed, equivalent, survived)):
+                     f"{100 * score:.1f} %{flag} | {untested} |")
+        for i, value in enumerate((total, killed, equivalent, survived, untested)):
             totals[i] += value
     live = totals[0] - totals[2]
     lines.append(f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | "
-                 f"{100 * totals[1] / live if live else 100:.1f} % |")
-    lines += ["", "Score = killed / (mutants - equivalent). Equivalent mutants are listed, "
-              "with the reason, in `tests/mutants_equivalent.txt`.", ""]
+                 f"{100 * totals[1] / live if live else 100:.1f} % | {totals[4]} |")
+    lines += ["", "Score = killed / (mutants - equivalent), over the mutants tested; "
+              "equivalent mutants are listed, with the reason, in "
+              "`tests/mutants_equivalent.txt`. Killed includes timeouts.", ""]
+    if tags:
+        lines += ["Equivalent mutants by kind: " + ", ".join(
+            f"{tag} {count}" for tag, count in sorted(tags.items())) + ".", ""]
     if stale:
         lines += ["## Stale entries in tests/mutants_equivalent.txt", ""]
         lines += [f"- {entry}" for entry in stale] + [""]
@@ -214,12 +219,19 @@ def main(argv=None) -> int:
         stage()
         if patterns or not args.survivors:
             seconds = run_mutmut(patterns, args.children)
-    rows, survivors, stale = summarise(load_results(), load_equivalent())
-    text = write_report(rows, survivors, stale, seconds)
+    results, equivalent = load_results(), load_equivalent()
+    rows, survivors, stale = summarise(results, equivalent)
+    tested = {name for codes in results.values() for name, code in codes.items() if code == 0}
+    tags = {}
+    for name, (_, reason) in equivalent.items():
+        if name in tested:
+            tag = reason.split(":", 1)[0]
+            tags[tag] = tags.get(tag, 0) + 1
+    text = write_report(rows, survivors, stale, seconds, tags)
     table_end = text.index("\n\n", text.index("| module"))
     print(text[:table_end])
     print(f"\n{len(survivors)} surviving mutants; details in {REPORT.relative_to(ROOT)}")
-    below = [row[0] for row in rows if row[-1] < TARGET_SCORE]
+    below = [row[0] for row in rows if row[5] < TARGET_SCORE]
     return 1 if below or stale else 0
 
 

@@ -103,3 +103,31 @@ def test_prelu_slope_gradient_sums_every_block(monkeypatch):
     monkeypatch.setattr(importlib.import_module("activations.prelu"), "_BLOCK", 1000)
     assert activations.prelu_grad_a(x) == exact
     assert activations.prelu_grad_a(x.reshape(-1, 3), a=[0.1, 0.2, 0.3]).tolist() == [-n / 3] * 3
+
+
+SLOPE_SHAPES = [(), (4,), (3, 1), (3, 4), (1, 4), (5, 3, 4), (5, 1, 1), (1, 1, 4)]
+
+
+@pytest.mark.parametrize("block", [SMALL_BLOCK, ONE_BLOCK], ids=["small-blocks", "one-block"])
+@pytest.mark.parametrize("a_shape", SLOPE_SHAPES, ids=str)
+def test_slope_gradient_sums_over_exactly_the_broadcast_axes(a_shape, block, monkeypatch):
+    """Every axis the slope lacks or has as size 1 is summed; the others are kept."""
+    monkeypatch.setattr(importlib.import_module("activations.prelu"), "_BLOCK", block)
+    x = dyadic((5, 3, 4), 7, 29, np.float64)
+    g = dyadic((5, 3, 4), 5, 11, np.float64)
+    a = np.full(a_shape, 0.25)
+    full = np.minimum(x, 0) * g
+    padded = (1,) * (x.ndim - len(a_shape)) + a_shape
+    summed = tuple(i for i, n in enumerate(padded) if n == 1)
+    expected = full.sum(axis=summed, keepdims=True).reshape(a_shape)
+    np.testing.assert_array_equal(activations.prelu_grad_a(x, a=a, upstream=g), expected)
+
+
+def test_float32_slope_gradient_is_the_exact_sum_rounded_once():
+    """Products and sums in float64 (the docstring's promise), not in float32."""
+    k = np.arange(1 << 17)
+    x = (-(1 + k * 2.0 ** -20)).astype(np.float32)      # 21-bit significands: float64 sums exactly
+    exact = np.float32(np.sum(x.astype(np.float64)))
+    assert activations.prelu_grad_a(x) == exact
+    assert activations.prelu_grad_a(x.reshape(-1, 4), a=np.full(4, 0.1, np.float32)).tolist() == [
+        float(np.float32(np.sum(x.reshape(-1, 4)[:, j].astype(np.float64)))) for j in range(4)]

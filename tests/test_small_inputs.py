@@ -107,3 +107,13 @@ def test_slope_gradient_sums_overflow_and_multiply_zero_by_inf_quietly():
         assert activations.prelu_grad_a(np.array([-1e308, -1e308])) == -np.inf
         assert np.isnan(activations.prelu_grad_a(np.array([-np.inf, 1.0]), upstream=[0.0, 1.0]))
         assert activations.prelu_grad_a(np.array([-1.0, 2.0]), a=9.0) == -1.0   # only a's shape
+
+
+@pytest.mark.parametrize("name, keyword", [("prelu", "a"), ("prelu_grad", "a"),
+                                           ("prelu_grad_a", "a"), ("swish", "beta"),
+                                           ("swish_grad", "beta"), ("swish_grad_beta", "beta")])
+def test_a_one_element_parameter_does_not_enlarge_a_0d_input(name, keyword):
+    func = getattr(activations, name)
+    assert np.shape(func(np.float64(-1.5), **{keyword: np.float64(0.5)})) == ()
+    with pytest.raises(ValueError, match="does not broadcast"):
+        func(np.float64(-1.5), **{keyword: np.array([0.5])})

@@ -127,7 +127,10 @@ class _Gate:
         b = as_parameter(beta, np.float64, func_name, "beta")
         if not np.all(np.isfinite(b)):
             raise ValueError(f"{func_name}(): parameter 'beta' must be finite; got {beta!r}")
-        broadcast_parameter(self.work, b, func_name, "beta")
+        # Checked against the input's own shape (a 0-d input is worked on as shape (1,)),
+        # so that a one-element beta cannot enlarge a 0-d input, as for PReLU's slope.
+        self.original = self.work.reshape(()) if self.info.zero_dim else self.work
+        broadcast_parameter(self.original, b, func_name, "beta")
         self.beta = b
         # A beta that float64 cannot hold (gelu's 1.702) comes as beta + beta_lo.
         self.beta_lo = 0.0 if self.wide else beta_lo
@@ -579,7 +582,7 @@ def swish_grad_beta(x, beta=1.0, upstream=None):
     grad = _swish_grad_beta_kernel(gate)
     if upstream is not None:
         g = as_parameter(upstream, np.float64, "swish_grad_beta", "upstream")
-        broadcast_parameter(gate.x, g, "swish_grad_beta", "upstream")
+        broadcast_parameter(gate.original, g, "swish_grad_beta", "upstream")
         grad = grad * g
     reduced = sum_to_shape(grad, gate.beta.shape)
     return restore(reduced, InputInfo(gate.info.dtype, reduced.ndim == 0))

@@ -74,13 +74,21 @@ def build_student_notebooks(app: Sphinx) -> None:
         with tempfile.TemporaryDirectory(prefix="coursework-") as work:
             course = Path(work, "assignments")
             converted = {}
+            # All chapters in one course (one gradebook: fast); if one is
+            # malformed, again one at a time so it costs only its own link.
+            try:
+                assignments.build_course(list(stale.values()), course, log=lambda message: None)
+                batches = []
+            except assignments.ConversionError:
+                batches = [[doc] for doc in stale]
             for doc, path in stale.items():
-                # One chapter at a time, so a malformed chapter costs only its own link.
-                try:
-                    assignments.build_course([path], course, log=lambda message: None)
-                except assignments.ConversionError as error:
-                    logger.warning(f"[coursework] {error}", location=doc)
-                    continue
+                if batches:
+                    try:
+                        shutil.rmtree(course, ignore_errors=True)
+                        assignments.build_course([path], course, log=lambda message: None)
+                    except assignments.ConversionError as error:
+                        logger.warning(f"[coursework] {error}", location=doc)
+                        continue
                 shutil.copyfile(course / "release" / path.stem / f"{path.stem}.ipynb",
                                 target / f"{path.stem}.ipynb")
                 converted[path.stem] = _digest(path)

@@ -286,6 +286,16 @@ def test_words_never_found_together_are_offered_one_by_one(search_page):
     assert search_page.problems == []
 
 
+@pytest.mark.parametrize("section, docname", [
+    ("梯度消失与梯度爆炸", GRADIENT_FLOW), ("无穷大的约定", SOFTMAX), ("细胞状态有界", RNN_GATING)])
+def test_a_section_title_leads_to_the_section(search_page, section, docname):
+    search_page.search(section)
+    first = search_page.page.locator(RESULT_LINKS).first
+    assert docname_of(first.get_attribute("href")) == docname
+    assert "#" in first.get_attribute("href"), "the link should open the section itself"
+    assert section in first.inner_text()
+
+
 def test_api_entries_come_after_the_chapters(search_page):
     docnames = search_page.search("sigmoid")
     api = [i for i, name in enumerate(docnames) if name == APPENDIX + "api"]

@@ -37,6 +37,7 @@ const BookSearch = (() => {
   const NAMED_IN_QUERY = 60;       // a chapter named by one word of the query
   const TAUGHT_IN = 40;            // the page the glossary says first explains the term
   const GLOSSARY_ENTRY = 12;       // below a title hit, above a body mention
+  const SECTION_TITLE = 2;         // a section titled with the query, above its page
   const API_PENALTY = 1000;        // after every page of prose
   const data = typeof BOOK_SEARCH_DATA === "undefined"
     ? { chapters: {}, taughtIn: {}, apiDocs: [] } : BOOK_SEARCH_DATA;
@@ -170,10 +171,14 @@ const BookSearch = (() => {
 
   /** Scorer.score: see the ranking rules at the top of this file. */
   const score = (result) => {
-    const [docname, _title, anchor, _descr, sphinxScore] = result;
+    const [docname, title, anchor, _descr, sphinxScore] = result;
     if (apiDocs.has(docname)) return sphinxScore - API_PENALTY;
     const named = namedChapters(currentQuery);
-    let total = anchor.startsWith("#term-") ? Math.min(sphinxScore, GLOSSARY_ENTRY) : sphinxScore;
+    const glossaryEntry = anchor.startsWith("#term-");
+    let total = glossaryEntry ? Math.min(sphinxScore, GLOSSARY_ENTRY) : sphinxScore;
+    // A section whose title holds the query leads to the place itself.
+    if (anchor && !glossaryEntry && !named.whole
+        && title.toLowerCase().includes(currentQuery.trim().toLowerCase())) total += SECTION_TITLE;
     // The page itself one point above its own sections.
     const pageFirst = anchor ? 0 : 1;
     if (docname === named.whole) total += NAMED_CHAPTER + pageFirst;

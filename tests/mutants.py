@@ -39,7 +39,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGE = ROOT / "build" / "mutmut"
+#: Where mutmut runs (MUTANTS_STAGE overrides it, e.g. to run two module groups side by side).
+STAGE = Path(os.environ.get("MUTANTS_STAGE", ROOT / "build" / "mutmut"))
 EQUIVALENT_LIST = ROOT / "tests" / "mutants_equivalent.txt"
 REPORT = ROOT / "bench-results" / "mutants.md"
 PACKAGE = "activations"

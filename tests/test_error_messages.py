@@ -79,3 +79,13 @@ def test_axis_errors_start_with_the_function_name(spec):
     with pytest.raises(TypeError) as excinfo:
         spec.call(np.zeros((2, 3)), {"axis": 1.0})
     assert_names(str(excinfo.value), spec.name)
+
+
+@pytest.mark.parametrize("name", ["gelu", "gelu_grad", "gelu_expr"])
+def test_approximation_errors_start_with_the_function_name(name):
+    import sympy as sp
+
+    x = sp.Symbol("x") if name.endswith("_expr") else np.array([0.5])
+    with pytest.raises(ValueError) as excinfo:
+        getattr(activations, name)(x, approximate="erf")
+    assert_names(str(excinfo.value), name)

@@ -291,3 +291,69 @@ def test_close_check_tolerances():
     checks.check_close(1e-3, 0.0, atol=1e-3, verbose=False)
     with pytest.raises(AssertionError):
         checks.check_close(2e-3, 0.0, atol=1e-3, verbose=False)
+
+
+def test_checks_do_not_depend_on_the_readers_error_state():
+    """np.seterr(all='ignore') in a notebook must not hide an overflow, nor 'raise' flag underflow."""
+    with np.errstate(all="ignore"):
+        for student in (lambda x: np.exp(x * 1000), lambda x: 1 / (x - x),
+                        lambda x: np.sqrt(-np.abs(x) - 1)):
+            with pytest.raises(AssertionError, match="floating-point warning"):
+                checks.check_function(student, np.exp, [0.5, 1.0], check_dtype=False)
+    with np.errstate(under="raise"):
+        checks.check_function(lambda x: np.exp(-x * 1000), lambda x: np.exp(-x * 1000),
+                              [0.5, 1.0], verbose=False)
+
+
+def test_a_warning_only_the_whole_array_raises_names_the_dtype():
+    def total(x):   # exp(709.5) is finite; the sum of two overflows
+        return x * 0 + np.sum(np.exp(x))
+
+    with pytest.raises(AssertionError, match="warning at dtype float64"):
+        checks.check_function(total, np.exp, [709.5, 709.5])
+
+
+def test_default_ulp_bound_is_four():
+    def off(x, k):
+        y = trusted_log_sigmoid(x)
+        return y + k * np.spacing(y)
+
+    assert checks.check_function(lambda x: off(x, 4), trusted_log_sigmoid, [2.0], verbose=False) == 4
+    with pytest.raises(AssertionError, match="4 ULP allowed"):
+        checks.check_function(lambda x: off(x, 5), trusted_log_sigmoid, [2.0], verbose=False)
+
+
+def test_errors_are_counted_in_ulps_of_the_tested_dtype():
+    """A float64 answer to float32 input, with check_dtype=False, is measured in float32 ULPs."""
+    def close_in_float64(x):
+        return trusted_log_sigmoid(x.astype(np.float64)) * (1 + 1e-10)
+
+    assert checks.check_function(close_in_float64, trusted_log_sigmoid, [0.5, 2.0],
+                                 dtypes=(np.float32,), check_dtype=False, verbose=False) < 0.6
+
+
+def test_derivative_is_checked_on_float64_points_and_names_a_warning():
+    seen = []
+
+    def grad(x):
+        seen.append(x.dtype)
+        return np.cos(x)
+
+    checks.check_derivative(np.sin, grad, [0, 1, 2], verbose=False)   # integer points
+    assert seen == [np.float64]
+    with pytest.raises(AssertionError, match=r"^✗ overflowing_grad: .*出现浮点警告"):
+        def overflowing_grad(x):
+            return np.exp(x * 1000)
+        checks.check_derivative(np.sin, overflowing_grad, [1.0], verbose=False)
+
+
+def test_derivative_tolerance_boundary_is_inclusive():
+    # Central differences of 2x are exactly 2; a claimed 2.5 is off by exactly atol.
+    assert checks.check_derivative(lambda x: 2 * x, lambda x: 2 * x ** 0 + 0.5, [0.25, 3.0],
+                                   rtol=0, atol=0.5, verbose=False) == 1
+
+
+def test_close_check_takes_sympy_numbers():
+    checks.check_close(sp.Rational(1, 4), 0.25, verbose=False)
+    checks.check_close(0.25, sp.Rational(1, 4), verbose=False)
+    checks.check_close([sp.sqrt(2), 1], [np.sqrt(2), 1.0], verbose=False)

@@ -31,8 +31,8 @@ def exact_swish_grad_beta(t, beta):
     if mpmath.isinf(t):
         return mpmath.mpf(0) if beta != 0 else mpmath.inf
     with mpmath.workdps(60):
-        s = 1 / (1 + mpmath.exp(-beta * t))
-        return t * t * s * (1 - s)
+        u = beta * t      # sigma(u) sigma(-u), without the cancellation of 1 - sigma(u)
+        return t * t / ((1 + mpmath.exp(-u)) * (1 + mpmath.exp(u)))
 
 
 def expected_values(spec, x, kwargs, upstream):
@@ -117,3 +117,54 @@ def test_a_one_element_parameter_does_not_enlarge_a_0d_input(name, keyword):
     assert np.shape(func(np.float64(-1.5), **{keyword: np.float64(0.5)})) == ()
     with pytest.raises(ValueError, match="does not broadcast"):
         func(np.float64(-1.5), **{keyword: np.array([0.5])})
+
+
+BETAS = (0.5, 1.0, 1.702, 3.0)
+
+
+def test_swish_beta_gradient_is_accurate_elementwise():
+    """d/dbeta of x*sigma(beta*x) against mpmath, per element (beta of x's shape: no sum).
+
+    The accuracy test measures values and derivatives in x; this is the parameter
+    gradient a training loop uses, to the same 4-ULP target.
+    """
+    magnitudes = np.geomspace(1e-3, 700.0, 120)
+    x = np.concatenate([magnitudes, -magnitudes])
+    for beta in BETAS:
+        b = np.full_like(x, beta)
+        got = activations.swish_grad_beta(x, beta=b)
+        exact = np.array([exact_swish_grad_beta(mpmath.mpf(float(t)), mpmath.mpf(beta))
+                          for t in x], dtype=object)
+        errors = reference.target_error(got, exact, np.zeros(x.shape, bool), np.float64)
+        worst = int(np.argmax(errors))
+        assert errors[worst] <= reference.TARGET_ULP, (
+            f"beta={beta}: {errors[worst]:.3g} ULP at x={x[worst]!r}: got {got[worst]!r}, "
+            f"expected {mpmath.nstr(exact[worst], 17)}")
+
+
+def test_swish_beta_gradient_where_x_squared_overflows():
+    """x**2 overflows for |x| > 1.3e154, while x**2 sigma'(beta x) is still finite."""
+    x = np.array([1e160, -1e160, 1.2e160, -1.1e160])
+    beta = 30.0 / np.abs(x)                 # beta*x = +-30: sigma' ~ 1e-13
+    got = activations.swish_grad_beta(x, beta=beta)
+    exact = np.array([exact_swish_grad_beta(mpmath.mpf(float(t)), mpmath.mpf(float(b)))
+                      for t, b in zip(x, beta)], dtype=object)
+    assert np.all(np.isfinite(got))
+    assert np.all(reference.target_error(got, exact, np.zeros(4, bool), np.float64)
+                  <= reference.TARGET_ULP)
+
+
+def test_softmax_products_with_tangents_near_the_float_maximum():
+    """s * (v - sum(s v)) when v holds numbers near 1.8e308: the difference must not overflow."""
+    x = np.array([[0.0, 1.0, 2.0], [3.0, -1.0, 0.5]])
+    v = np.array([[1.7e308, -1.7e308, 1e308], [-1.6e308, 1.7e308, -1e300]])
+    for name in ("softmax_jvp", "softmax_vjp"):
+        got = getattr(activations, name)(x, v)
+        assert np.all(np.isfinite(got)), name
+        s = reference.value("softmax", x)
+        for row in range(2):
+            with mpmath.workdps(60):
+                mean = mpmath.fsum(s[row, j] * mpmath.mpf(float(v[row, j])) for j in range(3))
+                exact = [s[row, j] * (mpmath.mpf(float(v[row, j])) - mean) for j in range(3)]
+            errors = reference.ulp_error(got[row], np.array(exact, dtype=object), np.float64)
+            assert np.all(errors <= reference.TARGET_ULP), (name, row, got[row], exact)

@@ -100,6 +100,16 @@ def test_adam_defaults_are_the_papers():
     assert (adam.lr, adam.beta1, adam.beta2, adam.eps) == (1e-3, 0.9, 0.999, 1e-8)
 
 
+def test_sgd_and_momentum_defaults_are_the_documented_ones():
+    assert nets.SGD().lr == 0.1
+    momentum = nets.Momentum()
+    assert (momentum.lr, momentum.momentum) == (0.1, 0.9)
+    # and they are what a step uses: one default SGD step on w = 0 with g = 1
+    params = {"w": np.zeros(1)}
+    nets.SGD().step(params, {"w": np.ones(1)})
+    assert params["w"][0] == -0.1
+
+
 def test_adam_bias_correction_makes_every_step_lr_for_a_constant_gradient():
     """With m and v corrected, m_hat = g and v_hat = g**2 exactly at every step."""
     g = np.array([2.0, -1e-3, 40.0])

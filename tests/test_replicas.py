@@ -168,3 +168,15 @@ def test_identity_activation_makes_a_linear_network():
     X = np.random.default_rng(0).standard_normal((7, 2))
     W = net.params["W0"] @ net.params["W1"] @ net.params["W2"]
     np.testing.assert_allclose(net.forward(X), X @ W, rtol=1e-12, atol=1e-14)
+
+
+def test_replicas_train_with_a_regression_loss():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((32, 2))
+    y = np.tanh(X[:, :1])
+    net = nets.MLP([2, 6, 1], activation="tanh", seed=SEEDS)
+    history = nets.train(net, X, y, loss="mse", optimizer=nets.Adam(0.01), epochs=2, batch_size=8)
+    assert history.loss[-1].shape == (len(SEEDS),) and np.all(np.isnan(history.accuracy[-1]))
+    single = nets.MLP([2, 6, 1], activation="tanh", seed=SEEDS[1])
+    nets.train(single, X, y, loss="mse", optimizer=nets.Adam(0.01), epochs=2, batch_size=8)
+    _assert_replica_equals_single(net, single, 1)

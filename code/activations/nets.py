@@ -1010,7 +1010,8 @@ def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int =
                                                                   **step_options)
                 optimizer.step(net.params, grads)
                 size = batch.shape[-1]
-                totals += size * np.array([value, accuracy(logits, y_batch, loss)])
+                # A regression loss has no accuracy (one NaN for all replicas): broadcast it.
+                totals += size * np.stack(np.broadcast_arrays(value, accuracy(logits, y_batch, loss)))
                 norms = norms + size * report.grad_norms
                 finite = finite & _finite_per_replica([value, logits], replicated)
             finite = finite & _finite_per_replica(net.params.values(), replicated)

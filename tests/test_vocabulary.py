@@ -87,7 +87,9 @@ CHAPTERS = chapter_paths()
 def test_glossary_entries_are_complete():
     assert len(ENTRIES) >= 40, f"only {len(ENTRIES)} glossary entries"
     for entry in ENTRIES:
-        assert entry["n_terms"] == 2, f"{entry['zh']}: a Chinese line, then an English line"
+        # A term written the same in both languages (epoch, logit) has one line.
+        assert entry["n_terms"] == 2 or (entry["n_terms"] == 1 and entry["zh"].isascii()), \
+            f"{entry['zh']}: a Chinese line, then an English line"
         assert entry["first"], f"{entry['zh']}: the definition must end with 首见：{{doc}}`…`"
         assert len(entry["meaning"]) > 20, f"{entry['zh']}: meaning too short"
     assert len(BY_ZH) == len(ENTRIES), "a term is listed twice"

@@ -15,14 +15,8 @@ import numpy as np
 
 from ._numeric import InputInfo, as_real_array, broadcast_parameter, real_input
 from ._spec import Activation, Properties
-from .leaky_relu import (
-    _check_slope,
-    _rectify,
-    _rectify_grad,
-    _restore_rounded,
-    _value_operands,
-    leaky_relu_expr,
-)
+from ._rectifier import _check_slope, _rectify, _rectify_grad, _restore_rounded, _value_operands
+from .leaky_relu import leaky_relu_expr
 
 __all__ = ["prelu", "prelu_grad", "prelu_grad_a", "prelu_expr", "PRELU"]
 

@@ -15,6 +15,7 @@ import sympy as sp
 
 from ._numeric import real_input, restore
 from ._spec import Activation, Properties
+from ._rectifier import _step  # noqa: F401 (also shown in the chapter)
 
 __all__ = ["relu", "relu_grad", "relu_expr", "RELU"]
 
@@ -89,27 +90,6 @@ def relu_grad(x):
     """
     x, info = real_input(x, "relu_grad")
     return restore(_step(x), info)
-
-
-def _step(x: np.ndarray) -> np.ndarray:
-    r"""Heaviside step :math:`H(x)` with :math:`H(0) = 0`, in ``x``'s dtype; NaN stays NaN.
-
-    ``x`` must already be a float32/float64 work array (see
-    :func:`~activations._numeric.real_input`). The leaky ReLU and PReLU
-    derivatives are built from it, so every rectifier shares one kink
-    convention and one NaN rule.
-
-    Examples
-    --------
-    >>> _step(np.array([-0.0, 1e-300, np.nan]))
-    array([ 0.,  1., nan])
-    """
-    result = np.greater(x, 0).astype(x.dtype)
-    # x > 0 is False for NaN; min() propagates NaN, so one cheap pass tells
-    # whether the (slower) masked copy is needed at all.
-    if x.size and np.isnan(x.min()):
-        np.copyto(result, x, where=np.isnan(x))
-    return result
 
 
 def relu_expr(x):

@@ -337,7 +337,7 @@ def test_nbgrader_round_trip(slug, built, tmp_path):
 #: While the chapters are being tagged, an untagged chapter is reported as an
 #: expected failure (XFAIL, with the list) instead of failing the suite. Set to
 #: True once every chapter is tagged, so a new untagged exercise fails make test.
-REQUIRE_EVERY_CHAPTER_TAGGED = False
+REQUIRE_EVERY_CHAPTER_TAGGED = True
 
 
 def test_every_chapter_is_tagged_for_grading():

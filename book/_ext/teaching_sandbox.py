@@ -80,6 +80,16 @@ def confinement_problem() -> str | None:
     return None
 
 
+def _visible_again(*paths: Path) -> list[str]:
+    """``--ro-bind`` arguments for each path that the private ``/tmp`` would hide."""
+    args = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved.is_relative_to("/tmp"):
+            args += ["--ro-bind", str(resolved), str(resolved)]
+    return args
+
+
 def bwrap_command(course: Path, workdir: Path, connection_file: Path, kernel_args=(), *,
                   memory: int = MEMORY_LIMIT_BYTES, cpu: int = CPU_LIMIT_S) -> list[str]:
     """The command that starts one ipykernel confined to ``workdir``."""
@@ -88,6 +98,9 @@ def bwrap_command(course: Path, workdir: Path, connection_file: Path, kernel_arg
     command = [
         bwrap_binary(), "--unshare-all", "--die-with-parent", "--new-session",
         "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+        # The private /tmp must not hide the interpreter or the book's package
+        # (a clone or virtualenv under /tmp): show them again, read-only.
+        *_visible_again(Path(sys.prefix), ROOT),
         # Hide the whole course, then open the submission's own folder again.
         "--tmpfs", str(course),
         "--bind", str(workdir), str(workdir),

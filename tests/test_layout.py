@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.site_fixtures import SCREENSHOTS, site_url  # noqa: F401 (fixture used by name)
+from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
+    SCREENSHOTS, build_result, built_site, site_url)
 from tests.test_browser import TOC, browser  # noqa: F401 (fixture used by name)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]

@@ -122,7 +122,9 @@ def add_student_download(app: Sphinx, pagename, templatename, context, doctree) 
 
 def _math(text: str) -> str:
     """Escape for HTML, keeping $...$ as MathJax inline math."""
-    return re.sub(r"\$([^$]+)\$", r"\\(\1\\)", html.escape(text))
+    # MathJax typesets only elements of the math class (Sphinx's mathjax_classes).
+    return re.sub(r"\$([^$]+)\$", r'<span class="math notranslate nohighlight">\\(\1\\)</span>',
+                  html.escape(text))
 
 
 class CourseworkTable(SphinxDirective):

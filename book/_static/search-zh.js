@@ -165,7 +165,9 @@ const BookSearch = (() => {
   /** Chapters named by the whole query and by single words of it. */
   const namedChapters = (query) => ({
     whole: data.chapters[nameKey(query)] || null,
-    anyWord: new Set(query.split(/\s+/).map((word) => data.chapters[nameKey(word)])
+    // Words between spaces, and Latin-script runs inside a Chinese query ("tanh的饱和").
+    anyWord: new Set([...query.split(/\s+/), ...(query.match(/[A-Za-z][A-Za-z0-9_-]*/g) || [])]
+      .map((word) => data.chapters[nameKey(word)])
       .filter((docname) => docname)),
   });
 

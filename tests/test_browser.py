@@ -74,9 +74,10 @@ def open_page(browser, site_url):  # noqa: F811
     """Open a site path in a fresh context whose only reachable host is localhost."""
     contexts = []
 
-    def _open(path: str, *, wait_for_math: bool = True, base: str = site_url) -> Visit:
+    def _open(path: str, *, wait_for_math: bool = True, base: str = site_url,
+              viewport: dict | None = None) -> Visit:
         """Open ``base + path``; once loaded, wait for MathJax's first typeset if it is used."""
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)

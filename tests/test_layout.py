@@ -14,7 +14,7 @@ import pytest
 
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
     SCREENSHOTS, build_result, built_site, site_url)
-from tests.test_browser import TOC, browser  # noqa: F401 (fixture used by name)
+from tests.test_browser import TOC, browser, open_page  # noqa: F401 (fixtures used by name)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -47,32 +47,16 @@ _VISIBLE_SEARCH = """() => Array.from(document.querySelectorAll(
   .filter(el => el.offsetParent !== null && el.getBoundingClientRect().width > 0).length"""
 
 
-@pytest.fixture
-def view(browser, site_url):  # noqa: F811
-    contexts = []
-
-    def _open(path: str, viewport: dict):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.route("**/*", lambda route: route.continue_()
-                   if route.request.url.startswith(site_url) else route.abort())
-        page.goto(site_url + path, wait_until="load")
-        page.wait_for_timeout(300)   # let MathJax and the theme lay the page out
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+def view(open_page, path: str, viewport: dict):
+    """The page at ``path`` in a browser window of ``viewport`` (outside hosts blocked)."""
+    page = open_page(path, viewport=viewport).page
+    page.wait_for_timeout(300)   # let the theme lay the page out
+    return page
 
 
 @pytest.mark.parametrize("docname", TOC)
-def test_no_page_is_wider_than_a_phone(view, docname):
-    page = view(f"{docname}.html", PHONE)
-    if page.locator("script[src*='_static/mathjax/']").count():
-        page.wait_for_function("() => Boolean(window.MathJax && MathJax.startup"
-                               " && MathJax.startup.promise)")
-        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+def test_no_page_is_wider_than_a_phone(open_page, docname):
+    page = view(open_page, f"{docname}.html", PHONE)
     layout = page.evaluate(_OVERFLOW)
     assert layout["pageWidth"] <= PHONE["width"] + 1, layout
     assert layout["wide"] == [], layout
@@ -80,17 +64,17 @@ def test_no_page_is_wider_than_a_phone(view, docname):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("docname", [TOC[0], "book/functions/sigmoid", "book/appendix/api"])
-def test_one_search_control_per_page(view, docname, viewport):
-    page = view(f"{docname}.html", viewport)
+def test_one_search_control_per_page(open_page, docname, viewport):
+    page = view(open_page, f"{docname}.html", viewport)
     assert page.evaluate(_VISIBLE_SEARCH) == 1
 
 
-def test_deep_dives_start_folded_and_open_on_click(view):
+def test_deep_dives_start_folded_and_open_on_click(open_page):
     pages_with_dives = []
     for docname in TOC:
         if not docname.startswith("book/functions/"):
             continue
-        page = view(f"{docname}.html", DESKTOP)
+        page = view(open_page, f"{docname}.html", DESKTOP)
         if page.locator("section.deep-dive").count():
             pages_with_dives.append(docname)
             section = page.locator("section.deep-dive").first
@@ -104,8 +88,8 @@ def test_deep_dives_start_folded_and_open_on_click(view):
     assert pages_with_dives, "no Part II page has a 深入 section"
 
 
-def test_phone_screenshot_of_a_chapter(view):
-    page = view("book/functions/sigmoid.html", PHONE)
+def test_phone_screenshot_of_a_chapter(open_page):
+    page = view(open_page, "book/functions/sigmoid.html", PHONE)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / "sigmoid-phone.png"
     page.screenshot(path=str(target), full_page=False)

@@ -127,3 +127,46 @@ def chapter_prose(path: Path) -> str:
 def main_path_characters(path: Path) -> int:
     """Characters of markdown outside 深入 sections (the main reading path)."""
     return sum(len(c.source) for c in cells(path) if c.kind == "markdown" and not c.deep_dive)
+
+
+GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
+_FIRST_SEEN = re.compile(r"首见：\{doc\}`([^`]+)`")
+
+
+def glossary_entries() -> list[dict]:
+    """Entries of the glossary directive: zh, en, meaning, first (a docname)."""
+    text = GLOSSARY.read_text(encoding="utf-8")
+    body = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    entries, terms, definition = [], [], []
+
+    def flush():
+        if terms:
+            entries.append({"terms": list(terms), "definition": " ".join(definition)})
+
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith(" "):
+            definition.append(line.strip())
+        else:
+            if definition:
+                flush()
+                terms.clear()
+                definition.clear()
+            terms.append(line.strip())
+    flush()
+    out = []
+    for entry in entries:
+        first = _FIRST_SEEN.search(entry["definition"])
+        out.append({"zh": entry["terms"][0], "en": entry["terms"][-1],
+                    "n_terms": len(entry["terms"]), "meaning": entry["definition"],
+                    "first": first.group(1) if first else None})
+    return out
+
+def glossary_first_seen() -> dict[str, str]:
+    """Every glossary term (Chinese and English) -> the docname its entry names as 首见."""
+    out = {}
+    for entry in glossary_entries():
+        first = (GLOSSARY.parent / entry["first"]).resolve().relative_to(ROOT).as_posix()
+        out.update({entry["zh"]: first, entry["en"]: first})
+    return out

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.book_sources import ROOT, chapter_paths, chapter_prose, prose, cells
+from tests.book_sources import (
+    GLOSSARY, ROOT, cells, chapter_paths, chapter_prose, glossary_entries, prose)
 
-GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
 
 #: Variants that must not appear in the prose, per glossary term:
 #: (regular expression, what to write instead). Chapter names limit a rule to those chapters.
@@ -43,41 +43,6 @@ VARIANTS = {
 
 #: Chapters about piecewise-linear functions, where 拐点 could only mean a kink.
 KINK_CHAPTERS = ("relu", "leaky-relu", "prelu")
-
-_ENTRY_TERM = re.compile(r"^(\S.*?)\s*$")
-_FIRST_SEEN = re.compile(r"首见：\{doc\}`([^`]+)`")
-
-
-def glossary_entries() -> list[dict]:
-    """Entries of the glossary directive: zh, en, meaning, first (a docname)."""
-    text = GLOSSARY.read_text(encoding="utf-8")
-    body = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
-    entries, terms, definition = [], [], []
-
-    def flush():
-        if terms:
-            entries.append({"terms": list(terms), "definition": " ".join(definition)})
-
-    for line in body.splitlines():
-        if not line.strip():
-            continue
-        if line.startswith(" "):
-            definition.append(line.strip())
-        else:
-            if definition:
-                flush()
-                terms.clear()
-                definition.clear()
-            terms.append(line.strip())
-    flush()
-    out = []
-    for entry in entries:
-        first = _FIRST_SEEN.search(entry["definition"])
-        out.append({"zh": entry["terms"][0], "en": entry["terms"][-1],
-                    "n_terms": len(entry["terms"]), "meaning": entry["definition"],
-                    "first": first.group(1) if first else None})
-    return out
-
 
 ENTRIES = glossary_entries()
 BY_ZH = {e["zh"]: e for e in ENTRIES}

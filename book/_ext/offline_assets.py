@@ -148,8 +148,28 @@ def drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, doc
     scripts[:] = [js for js in scripts if not widget_script(js)]
 
 
+def rewrite_when_static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Mark the root page outdated when a file of ``html_static_path`` changed.
+
+    Sphinx copies static files only when it writes pages; after an edit of
+    nothing but a script or a stylesheet it finds "no targets out of date"
+    and the site kept the old copy. Rewriting one page makes it copy them.
+    """
+    if app.builder.format != "html":
+        return []
+    target = Path(app.outdir, "_static")
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir, folder)
+        for path in source.rglob("*") if source.is_dir() else ():
+            copy = target / path.relative_to(source)
+            if path.is_file() and (not copy.exists() or copy.read_bytes() != path.read_bytes()):
+                return [app.config.root_doc]
+    return []
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_assets)
+    app.connect("env-get-outdated", rewrite_when_static_changed)
     # After myst-nb (priority 500) has added the page's widget scripts.
     app.connect("html-page-context", drop_unused_widget_manager, priority=900)
     app.connect("build-finished", copy_assets)

@@ -19,7 +19,6 @@ A malformed exercise is a build warning naming the notebook and the cell, so
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -120,11 +120,35 @@ def add_student_download(app: Sphinx, pagename, templatename, context, doctree) 
         buttons.insert(after, button)
 
 
-def _math(text: str) -> str:
-    """Escape for HTML, keeping $...$ as MathJax inline math."""
-    # MathJax typesets only elements of the math class (Sphinx's mathjax_classes).
-    return re.sub(r"\$([^$]+)\$", r'<span class="math notranslate nohighlight">\\(\1\\)</span>',
-                  html.escape(text))
+def _inline(text: str) -> list[nodes.Node]:
+    """Text with ``$...$`` spans as math nodes (typeset by MathJax on the site, by LaTeX in the PDF)."""
+    parts = re.split(r"\$([^$]+)\$", text)
+    # re.split puts the captured formulas at the odd positions.
+    return [nodes.math(part, part) if i % 2 else nodes.Text(part)
+            for i, part in enumerate(parts) if part]
+
+
+def _doc_link(docname: str, title: str) -> addnodes.pending_xref:
+    """A link to another page of the book, resolved by Sphinx for every builder."""
+    xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
+                                 refexplicit=True, refwarn=True)
+    xref += nodes.inline(title, title)
+    return xref
+
+
+def _table(header: list[str], rows: list[list[list[nodes.Node]]]) -> nodes.table:
+    """A docutils table: ``rows`` holds, per row, each cell's body nodes."""
+    group = nodes.tgroup(cols=len(header))
+    group += [nodes.colspec(colwidth=1) for _ in header]
+    head = nodes.thead()
+    head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=text)) for text in header))
+    body = nodes.tbody()
+    for cells in rows:
+        body += nodes.row("", *(nodes.entry("", *content) for content in cells))
+    group += [head, body]
+    table = nodes.table(classes=["coursework-table"])
+    table += group
+    return table
 
 
 class CourseworkTable(SphinxDirective):
@@ -144,18 +168,12 @@ class CourseworkTable(SphinxDirective):
                 logger.warning(f"[coursework] {error}", location=self.get_location())
                 continue
             rows.append(self._row(docname, nb, found))
-        header = ("<tr><th>章</th><th>练习（类型 · 检查 / 隐藏测试 · 分值）</th>"
-                  "<th>总分</th><th>学生版</th></tr>")
-        table = (f'<table class="table coursework-table"><thead>{header}</thead>'
-                 f'<tbody>{"".join(rows)}</tbody></table>')
-        return [nodes.raw("", table, format="html")]
+        return [_table(["章", "练习（类型 · 检查 / 隐藏测试 · 分值）", "总分", "学生版"], rows)]
 
-    def _row(self, docname, nb, found):
+    def _row(self, docname, nb, found) -> list[list[nodes.Node]]:
         title = next((line[2:].strip() for cell in nb.cells if cell.cell_type == "markdown"
                       for line in cell.source.splitlines() if line.startswith("# ")), docname)
-        link = self.env.app.builder.get_relative_uri(self.env.docname, docname) \
-            if hasattr(self.env.app.builder, "get_relative_uri") else docname
-        items = []
+        items = nodes.bullet_list()
         for ex in found.exercises:
             name = re.split(r"[：:]", ex.title, maxsplit=1)[-1].strip()
             if ex.graded:
@@ -163,14 +181,16 @@ class CourseworkTable(SphinxDirective):
                           f"{ex.points if ex.points else '未定'} 分")
             else:
                 detail = "书面回答" if ex.written_solution and not ex.asks_for_code else "未评分"
-            items.append(f"<li>{KIND_NAMES[ex.kind]}：{_math(name)}"
-                         f"（{html.escape(detail)}）</li>")
+            items += nodes.list_item("", nodes.paragraph(
+                "", "", nodes.Text(f"{KIND_NAMES[ex.kind]}："), *_inline(name),
+                nodes.Text(f"（{detail}）")))
         graded = docname in getattr(self.env, "coursework_students", {})
         total = str(found.points) if graded else "未标注"
-        student = (f'<a href="{html.escape(self._student_href(found.name))}">'
-                   f'{html.escape(Path(found.name).stem)}.ipynb</a>') if graded else "—"
-        return (f'<tr><td><a href="{html.escape(link)}">{html.escape(title)}</a></td>'
-                f'<td><ul>{"".join(items)}</ul></td><td>{total}</td><td>{student}</td></tr>')
+        stem = Path(found.name).stem
+        student = (nodes.reference("", f"{stem}.ipynb", refuri=self._student_href(found.name))
+                   if graded else nodes.Text("—"))
+        return [[nodes.paragraph("", "", _doc_link(docname, title))], [items],
+                [nodes.paragraph(text=total)], [nodes.paragraph("", "", student)]]
 
     def _student_href(self, name):
         depth = self.env.docname.count("/")

@@ -155,9 +155,12 @@ const BookSearch = (() => {
         .forEach((file) => scores.set(file, Math.round(
           perWord.reduce((sum, map) => sum + map.get(file), 0) / words.length)));
     }
-    // An activation's name always finds its chapter, whatever words the chapter uses.
-    const named = index.docnames.indexOf(namedChapters(currentQuery).whole);
-    if (named >= 0 && !scores.has(named)) scores.set(named, Scorer.term);
+    // An activation's name always finds its chapter, and a glossary term the page
+    // that first explains it (首见), whatever words that page uses.
+    [namedChapters(currentQuery).whole, data.taughtIn[nameKey(currentQuery)]]
+      .map((docname) => index.docnames.indexOf(docname))
+      .filter((file) => file >= 0 && !scores.has(file))
+      .forEach((file) => scores.set(file, Scorer.term));
     return [...scores].map(([file, score]) =>
       [index.docnames[file], index.titles[file], "", null, score, index.filenames[file]]);
   };

@@ -1,7 +1,8 @@
 """Activation functions of 《激活函数：推导、实现与实验》, in NumPy and SymPy.
 
 Each activation lives in its own module (``sigmoid``, ``tanh``, ``relu``,
-``leaky_relu``, ``prelu``, ``softmax``, ``swish``, ``gelu``, ``selu``) with a
+``leaky_relu``, ``prelu``, ``softmax``, ``swish``, ``gelu``, ``selu``, and
+the gated family in ``glu``) with a
 value function, its derivative, its SymPy form and an :class:`Activation`
 record. :data:`REGISTRY` maps every name and alias to its record and
 :func:`get` looks one up.
@@ -24,14 +25,25 @@ from .softmax import (SOFTMAX, log_softmax, softmax, softmax_expr, softmax_grad,
 from .swish import SWISH, swish, swish_expr, swish_grad, swish_grad_beta
 from .gelu import GELU, gelu, gelu_expr, gelu_grad
 from .selu import SELU, SELU_ALPHA, SELU_SCALE, derive_selu_constants, selu, selu_expr, selu_grad
+from .glu import (GEGLU, GLU, REGLU, SWIGLU, geglu, geglu_expr, geglu_grad, geglu_vjp, glu,
+                  glu_expr, glu_grad, glu_vjp, reglu, reglu_expr, reglu_grad, reglu_vjp, swiglu,
+                  swiglu_expr, swiglu_grad, swiglu_vjp)
 
 #: Module names in the book's chapter order.
 ACTIVATION_MODULES = (
-    "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax", "swish", "gelu", "selu",
+    "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax", "swish", "gelu", "selu", "glu",
 )
 
-#: The records once each, in chapter order (iterate over this, not REGISTRY).
+#: The elementwise and vector records once each, in chapter order (iterate over
+#: this, not REGISTRY): the functions a hidden or output layer applies to each
+#: unit or row, as Part I and the summary compare them.
 ACTIVATIONS = (SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, SOFTMAX, SWISH, GELU, SELU)
+
+#: The gated units of the glu chapter (``record.gated``): 2n inputs, n outputs.
+GATED = (GLU, REGLU, GEGLU, SWIGLU)
+
+#: Every record once: ``ACTIVATIONS`` then ``GATED``.
+ALL_RECORDS = ACTIVATIONS + GATED
 
 
 def _build_registry(records):
@@ -45,7 +57,7 @@ def _build_registry(records):
 
 
 #: Every activation by name and alias (``REGISTRY["silu"] is REGISTRY["swish"]``).
-REGISTRY = _build_registry(ACTIVATIONS)
+REGISTRY = _build_registry(ALL_RECORDS)
 
 
 def _normalize(name: str) -> str:
@@ -95,7 +107,8 @@ def get(name) -> Activation:
 
 
 __all__ = [
-    "Activation", "Properties", "REGISTRY", "ACTIVATIONS", "ACTIVATION_MODULES", "get",
+    "Activation", "Properties", "REGISTRY", "ACTIVATIONS", "GATED", "ALL_RECORDS",
+    "ACTIVATION_MODULES", "get",
     "sigmoid", "sigmoid_grad", "sigmoid_expr", "SIGMOID",
     "tanh", "tanh_grad", "tanh_expr", "TANH",
     "relu", "relu_grad", "relu_expr", "RELU",
@@ -106,4 +119,8 @@ __all__ = [
     "swish", "swish_grad", "swish_grad_beta", "swish_expr", "SWISH",
     "gelu", "gelu_grad", "gelu_expr", "GELU",
     "selu", "selu_grad", "selu_expr", "derive_selu_constants", "SELU_ALPHA", "SELU_SCALE", "SELU",
+    "glu", "glu_grad", "glu_vjp", "glu_expr", "GLU",
+    "reglu", "reglu_grad", "reglu_vjp", "reglu_expr", "REGLU",
+    "geglu", "geglu_grad", "geglu_vjp", "geglu_expr", "GEGLU",
+    "swiglu", "swiglu_grad", "swiglu_vjp", "swiglu_expr", "SWIGLU",
 ]

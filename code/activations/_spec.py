@@ -22,7 +22,9 @@ class Properties:
     ----------
     output_range : tuple of float
         ``(inf f, sup f)`` over the reals, with ``-math.inf``/``math.inf``
-        for unbounded sides. For softmax: the range of each component.
+        for unbounded sides. For softmax: the range of each component. For
+        a gated function: those of its gate (see
+        :meth:`Activation.scalar_functions`).
     monotonic : bool
         Whether ``f`` is non-decreasing (``f' >= 0`` everywhere).
     zero_centered : bool
@@ -76,6 +78,19 @@ class Activation:
         True when the function maps vectors to vectors (softmax); then
         ``grad`` is the diagonal of the Jacobian and the module offers
         JVP/VJP products.
+    gated : bool
+        True for a gated unit (GLU and its variants), which splits its
+        input along an axis into halves ``a, b`` and returns
+        ``a * g(b)``: :math:`2n` inputs give :math:`n` outputs. Then
+        ``fn(x, axis=-1, **params)``; ``grad`` returns the two non-zero
+        diagonals of the Jacobian, :math:`g(b)` and :math:`a g'(b)`, laid
+        out like ``x``; ``expr(a, b, **params)`` takes two symbols.
+    gate : str
+        For a gated unit, the registry name of its gate :math:`g`.
+    vjp : callable or None
+        ``vjp(x, v, axis=-1, **params)``: the gradient with respect to
+        ``x`` for an upstream gradient ``v`` of the output's shape, where
+        the function is not elementwise (softmax, gated units).
     """
 
     name: str
@@ -91,9 +106,17 @@ class Activation:
     kink_convention: str = ""
     references: tuple[str, ...] = ()
     vector: bool = False
+    gated: bool = False
+    gate: str = ""
+    vjp: Callable[..., Any] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @property
+    def kind(self) -> str:
+        """``"elementwise"``, ``"vector"`` (softmax) or ``"gated"`` (2n inputs, n outputs)."""
+        return "gated" if self.gated else ("vector" if self.vector else "elementwise")
 
     @property
     def is_smooth(self) -> bool:
@@ -117,8 +140,13 @@ class Activation:
         >>> f, df = get("softmax").scalar_functions(width=2)
         >>> float(f(0.0)), float(df(0.0))
         (0.5, 0.25)
+        >>> f, df = get("glu").scalar_functions()
+        >>> float(f(0.0)), float(df(0.0))
+        (0.5, 0.25)
         """
         params = dict(self.params if params is None else params)
+        if self.gated:
+            return self._gate_view(params)
         if not self.vector:
             return (lambda t: self.fn(t, **params)), (lambda t: self.grad(t, **params))
 
@@ -130,3 +158,11 @@ class Activation:
 
         return (lambda t: self.fn(embed(t), **params)[..., 0],
                 lambda t: self.grad(embed(t), **params)[..., 0])
+
+    def _gate_view(self, params):
+        def pairs(t):
+            t = np.asarray(t, dtype=np.float64)
+            return np.stack([np.ones_like(t), t], axis=-1)
+
+        return (lambda t: self.fn(pairs(t), **params)[..., 0],
+                lambda t: self.grad(pairs(t), **params)[..., 1])

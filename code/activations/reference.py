@@ -43,7 +43,7 @@ from . import get as _get_record
 from . import log_softmax as _library_log_softmax
 
 __all__ = [
-    "value", "derivative", "ulp_error", "interior_zeros", "zero_window", "target_error", "measure",
+    "value", "derivative", "vjp", "ulp_error", "interior_zeros", "zero_window", "target_error", "measure",
     "Measurement", "max_ulp", "full_range_grid", "TARGET_ULP", "ZERO_WINDOW",
 ]
 
@@ -343,8 +343,71 @@ def _evaluate(name, x, dps, params, which):
     with mpmath.workdps(dps + _GUARD_DIGITS):
         if key in _VECTOR:
             return _vector_values(_VECTOR[key][which], arr, dps, **params)
+        if _is_gated(key):
+            return _gated_values(key, arr, dps, which, params)
         values = _scalar_values(_SCALAR[key][which], arr, params)
     return _rounded_array(values, arr.shape, dps)
+
+
+# --------------------------------------------------------------------------
+# Gated units (2n inputs, n outputs): a * g(b) from the gate's scalar reference
+# --------------------------------------------------------------------------
+
+def _is_gated(key):
+    return key not in _SCALAR and key not in _VECTOR and _get_record(key).gated
+
+
+def _product_with_limits(b, gate, factors):
+    r"""``gate * prod(factors)`` with the package's rule for :math:`0\cdot\infty`.
+
+    An exact 0 (an input, or the gate at a finite ``b``) times an infinite
+    factor is 0, the limit of the product; an infinite factor times a
+    gate whose limit at :math:`b = \pm\infty` is 0 has no limit: NaN.
+    """
+    terms = [gate, *factors]
+    if any(mpmath.isnan(t) for t in terms):
+        return mpmath.nan
+    if any(t == 0 for t in terms):
+        undefined = mpmath.isinf(b) and gate == 0 and any(mpmath.isinf(f) for f in factors)
+        return mpmath.nan if undefined else mpmath.mpf(0)
+    return mpmath.fprod(terms)
+
+
+def _gated_values(key, arr, dps, which, params, upstream=None):
+    """a * g(b) (``which=0``) or [v g(b), v a g'(b)] (``which=1``; v = ones by default)."""
+    params = dict(params)
+    axis = params.pop("axis", -1)
+    value, slope = _SCALAR[_get_record(key).gate]
+    a, b = np.split(arr, 2, axis=axis)
+    v = np.ones(a.shape) if upstream is None else np.asarray(upstream)
+    pairs = zip(a.reshape(-1), b.reshape(-1), v.reshape(-1))
+    rows = []
+    for ai, bi, vi in pairs:
+        ai, bi, vi = _to_mpf(ai), _to_mpf(bi), _to_mpf(vi)
+        if which == 0:
+            rows.append((_product_with_limits(bi, _scalar_at(value, bi, params), [ai]),))
+        else:
+            rows.append((_product_with_limits(bi, _scalar_at(value, bi, params), [vi]),
+                         _product_with_limits(bi, _scalar_at(slope, bi, params), [vi, ai])))
+    halves = [_rounded_array([row[i] for row in rows], a.shape, dps) for i in range(len(rows[0]))]
+    return halves[0] if which == 0 else np.concatenate(halves, axis=axis)
+
+
+def vjp(name, x, v, dps=50, **params):
+    r"""True gradient of a gated unit for an upstream gradient ``v``: :math:`[v\,g(b), v\,a\,g'(b)]`.
+
+    Parameters are those of :func:`value` (``axis`` included), and ``v``
+    has the output's shape (``x`` with ``axis`` halved).
+
+    Examples
+    --------
+    >>> vjp("glu", [[2.0, 0.0]], [[3.0]], dps=15)
+    array([[mpf('1.5'), mpf('1.5')]], dtype=object)
+    """
+    key = _canonical(name)
+    arr = _object_array(x)
+    with mpmath.workdps(dps + _GUARD_DIGITS):
+        return _gated_values(key, arr, dps, 1, params, upstream=v)
 
 
 def _rounded_array(values, shape, dps):
@@ -572,6 +635,8 @@ def interior_zeros(name, **params):
     ()
     """
     key = _canonical(name)
+    if _is_gated(key):   # a gated unit's derivative in b is a * g'(b): the gate's zeros
+        key = _get_record(key).gate
     if key == "gelu":
         guess = mpmath.mpf("-0.75")
     elif key == "swish" and params.get("beta", 1.0) != 0:
@@ -598,13 +663,16 @@ def zero_window(name, x, width=ZERO_WINDOW, **params):
     return mask
 
 
-def target_error(result, exact, window, dtype=None):
+def target_error(result, exact, window, dtype=None, scale=None):
     r"""Error in the units of the accuracy target (DESIGN section 8).
 
     Outside ``window`` this is :func:`ulp_error`; inside it (near an
     interior zero of a derivative) it is the absolute error divided by the
     machine epsilon of ``dtype``. Either way the target is
-    :data:`TARGET_ULP` (4).
+    :data:`TARGET_ULP` (4). ``scale`` (broadcast against ``result``) is
+    the size of the factors multiplying the derivative, for a gated unit's
+    :math:`v\,a\,g'(b)`: inside the window the error is then counted in
+    units of ``scale`` machine epsilons.
 
     Examples
     --------
@@ -626,9 +694,11 @@ def target_error(result, exact, window, dtype=None):
         result = np.broadcast_to(result, errors.shape)
         exact = np.broadcast_to(np.asarray(exact, dtype=object), errors.shape)
         eps = mpmath.mpf(float(np.finfo(dtype).eps))
+        scale = np.broadcast_to(np.ones(()) if scale is None else np.asarray(scale, dtype=object),
+                                errors.shape)
         with mpmath.workdps(20):
-            errors[window] = [float(abs(mpmath.mpf(float(r)) - _to_mpf(e)) / eps)
-                              for r, e in zip(result[window], exact[window])]
+            errors[window] = [float(abs(mpmath.mpf(float(r)) - _to_mpf(e)) / (eps * _to_mpf(k)))
+                              for r, e, k in zip(result[window], exact[window], scale[window])]
     return errors
 
 
@@ -640,7 +710,7 @@ class Measurement(NamedTuple):
     window: np.ndarray   #: bool, points within ZERO_WINDOW of an interior zero of f'
 
 
-def measure(name, x, result, derivative=False, dtype=None, **params):
+def measure(name, x, result, derivative=False, dtype=None, upstream=None, **params):
     """Measure computed values ``result`` at ``x`` against the reference.
 
     Parameters
@@ -656,6 +726,12 @@ def measure(name, x, result, derivative=False, dtype=None, **params):
         absolute-error window around interior zeros).
     dtype : numpy dtype, optional
         Whose ULP and epsilon to use; default ``result``'s dtype.
+    upstream : array_like, optional
+        For a gated unit's derivative: the upstream gradient ``v`` that
+        ``result`` (a VJP) was computed with; ones by default (``grad``).
+        Near an interior zero of the gate's derivative the second half is
+        held to an absolute error of 4 machine epsilons times
+        :math:`|v a|`.
     **params
         The function's parameters, as for :func:`value`.
 
@@ -673,10 +749,32 @@ def measure(name, x, result, derivative=False, dtype=None, **params):
     """
     key = _canonical(name)
     result = np.asarray(result)
+    if _is_gated(key):
+        return _measure_gated(key, x, result, derivative, dtype, upstream, params)
     exact = _evaluate(key, x, 50, params, which=int(derivative))
     window = (zero_window(key, x, **params) if derivative and key not in _VECTOR
               else np.zeros(np.shape(x), dtype=bool))
     return Measurement(target_error(result, exact, window, dtype), exact, window)
+
+
+def _measure_gated(key, x, result, derivative, dtype, upstream, params):
+    """:func:`measure` for a gated unit: the window and its scale lie in the b half."""
+    if not derivative:
+        exact = _evaluate(key, x, 50, params, which=0)
+        window = np.zeros(exact.shape, dtype=bool)
+        return Measurement(target_error(result, exact, window, dtype), exact, window)
+    if upstream is None:
+        exact = _evaluate(key, x, 50, params, which=1)
+    else:
+        exact = vjp(key, x, upstream, **params)
+    axis = params.get("axis", -1)
+    gate_params = {k: v for k, v in params.items() if k != "axis"}
+    a, b = np.split(np.asarray(x, dtype=np.float64), 2, axis=axis)
+    v = np.ones(a.shape) if upstream is None else np.asarray(upstream, dtype=np.float64)
+    near = zero_window(key, b, **gate_params)
+    window = np.concatenate([np.zeros(a.shape, bool), near], axis=axis)
+    scale = np.concatenate([np.ones(a.shape), np.abs(a * v)], axis=axis)
+    return Measurement(target_error(result, exact, window, dtype, scale), exact, window)
 
 
 def _library_function(key, derivative):

@@ -31,7 +31,7 @@ from .settings import SETTINGS, PerChannel  # noqa: F401  (re-exported to the te
 
 #: Chapter order of Part II (DESIGN section 5); registry, modules and chapters share these names.
 CHAPTER_ORDER = (
-    "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax", "swish", "gelu", "selu",
+    "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax", "swish", "gelu", "selu", "glu",
 )
 
 FLOATS = (np.float16, np.float32, np.float64)
@@ -42,7 +42,8 @@ BIBTEX_KEYS = frozenset({
     "maas2013rectifier", "he2015delving", "bridle1990probabilistic",
     "ramachandran2017searching", "elfwing2018sigmoid", "hendrycks2016gaussian",
     "klambauer2017self", "glorot2010understanding", "hochreiter1997long", "cho2014learning",
-    "kingma2015adam", "goldberg1991every", "higham2002accuracy",
+    "kingma2015adam", "goldberg1991every", "higham2002accuracy", "dauphin2017language",
+    "shazeer2020glu",
 })
 
 #: The exact public API of each module (common brief, "Shared conventions").
@@ -58,6 +59,9 @@ PUBLIC_API = {
     "gelu": ("gelu", "gelu_grad", "gelu_expr", "GELU"),
     "selu": ("selu", "selu_grad", "selu_expr", "SELU", "SELU_ALPHA", "SELU_SCALE",
              "derive_selu_constants"),
+    "glu": tuple(f"{name}{suffix}" for name in ("glu", "reglu", "geglu", "swiglu")
+                 for suffix in ("", "_grad", "_vjp", "_expr"))
+           + ("GLU", "REGLU", "GEGLU", "SWIGLU"),
 }
 
 #: Published SELU constants (Klambauer et al. 2017, klambauer2017self), as strings so
@@ -75,6 +79,10 @@ PARAM_GRAD = "param_grad"          # f(x, upstream=..., **params), result has th
 VECTOR = "vector"                  # f(x, axis=...), result has x's shape
 VECTOR_PRODUCT = "vector_product"  # f(x, v, axis=...), result has x's shape
 JACOBIAN = "jacobian"              # f(x), result has shape x.shape + (n,)
+GATED = "gated"                    # f(x, axis=...), 2n inputs along axis -> n outputs
+GATED_GRAD = "gated_grad"          # f(x, axis=...), result has x's shape (two diagonals)
+GATED_VJP = "gated_vjp"            # f(x, v, axis=...), v of the output's shape
+GATED_KINDS = (GATED, GATED_GRAD, GATED_VJP)
 
 
 def is_scalar_setting(params: dict) -> bool:
@@ -114,8 +122,18 @@ class FunctionSpec:
         return SETTINGS[self.record]
 
     def call(self, x, params: dict, upstream=None):
-        """Call the function on ``x`` with ``params`` (per-channel ones built for x)."""
+        """Call the function on ``x`` with ``params`` (per-channel ones built for x).
+
+        A gated function gets ``x`` paired with its mirror image along the
+        axis, ``[x, flip(x)]``: twice the size, so that each test input of
+        any shape is a valid one, with value and gate halves that differ.
+        """
         kwargs = materialize(params, np.shape(x))
+        if self.kind in GATED_KINDS:
+            x = paired(x, kwargs.get("axis", -1))
+            if self.kind == GATED_VJP:
+                return self.func(x, gated_upstream(x, kwargs.get("axis", -1)), **kwargs)
+            return self.func(x, **kwargs)
         if self.kind == PARAM_GRAD:
             return self.func(x, upstream=upstream, **kwargs)
         if self.kind == VECTOR_PRODUCT:
@@ -127,7 +145,26 @@ class FunctionSpec:
             return np.shape(materialize(params, x_shape).get(self.param, 0.0))
         if self.kind == JACOBIAN:
             return tuple(x_shape) + tuple(x_shape[-1:])
+        if self.kind in (GATED_GRAD, GATED_VJP):   # the paired input's shape
+            axis = params.get("axis", -1) % len(x_shape)
+            return tuple(n * 2 if i == axis else n for i, n in enumerate(x_shape))
         return tuple(x_shape)
+
+
+def gated_upstream(x, axis=-1, like=None):
+    """A :func:`companion` upstream gradient for a gated unit's output (dtype of ``like``)."""
+    arr = np.asarray(x if like is None else like)
+    if arr.ndim == 0 or arr.dtype.kind not in "biuf":
+        return companion(arr)
+    return companion(np.split(arr, 2, axis)[0])
+
+
+def paired(x, axis=-1):
+    """``[x, flip(x)]`` along ``axis``: an input for a gated unit (a 0-d ``x`` is left alone)."""
+    arr = np.asarray(x)
+    if arr.ndim == 0:
+        return x
+    return np.concatenate([arr, np.flip(arr, axis)], axis=axis)
 
 
 def _function_specs() -> tuple[FunctionSpec, ...]:
@@ -136,6 +173,10 @@ def _function_specs() -> tuple[FunctionSpec, ...]:
         kind = VECTOR if record.vector else ELEMENTWISE
         specs.append(FunctionSpec(record.fn.__name__, record.name, kind))
         specs.append(FunctionSpec(record.grad.__name__, record.name, kind))
+    for record in activations.GATED:
+        specs.append(FunctionSpec(record.fn.__name__, record.name, GATED))
+        specs.append(FunctionSpec(record.grad.__name__, record.name, GATED_GRAD))
+        specs.append(FunctionSpec(record.vjp.__name__, record.name, GATED_VJP))
     for record_name, (param, grad_name) in LEARNABLE.items():
         specs.append(FunctionSpec(grad_name, record_name, PARAM_GRAD, param))
     specs += [
@@ -162,10 +203,14 @@ def function_cases(kinds=None):
     return cases
 
 
-def activation_cases(vector=None, scalar_only=False):
-    """``pytest.param(record, params)`` for every registry record and setting."""
+def activation_cases(vector=None, scalar_only=False, gated=False):
+    """``pytest.param(record, params)`` for every registry record and setting.
+
+    Elementwise and vector records by default; ``gated=True`` gives the
+    gated units instead (``record.gated``), whose tests pair the halves.
+    """
     cases = []
-    for record in activations.ACTIVATIONS:
+    for record in (activations.GATED if gated else activations.ACTIVATIONS):
         if vector is not None and record.vector != vector:
             continue
         for setting_id, params in SETTINGS[record.name].items():

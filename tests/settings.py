@@ -77,6 +77,13 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "sigmoid": {"approximate": "sigmoid"},
     },
     "selu": {"default": {}},
+    "glu": {"default": {}, "axis=0": {"axis": 0}},
+    "reglu": {"default": {}},
+    "geglu": {
+        "none": {"approximate": "none"},
+        "tanh": {"approximate": "tanh"},
+    },
+    "swiglu": {"default": {}, "beta=1.702": {"beta": 1.702}, "beta=-0.5": {"beta": -0.5}},
 }
 
 

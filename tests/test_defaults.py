@@ -14,7 +14,8 @@ import sympy as sp
 
 import activations
 
-from .conftest import FUNCTIONS, JACOBIAN, PARAM_GRAD, VECTOR, VECTOR_PRODUCT, companion
+from .conftest import (FUNCTIONS, GATED_KINDS, GATED_VJP, JACOBIAN, PARAM_GRAD, VECTOR,
+                       VECTOR_PRODUCT, companion, gated_upstream)
 
 X = np.array([[-3.0, -0.75, -0.0, 0.5], [1.25, 2.0, -40.0, 7.5]])
 
@@ -23,11 +24,13 @@ X = np.array([[-3.0, -0.75, -0.0, 0.5], [1.25, 2.0, -40.0, 7.5]])
 def test_no_keywords_means_the_record_defaults(spec):
     record = activations.get(spec.record)
     defaults = dict(record.params)
-    if spec.kind in (VECTOR, VECTOR_PRODUCT):
+    if spec.kind in (VECTOR, VECTOR_PRODUCT, *GATED_KINDS):
         defaults["axis"] = -1
     if spec.kind == JACOBIAN:
         defaults = {}
     args = (X, companion(X)) if spec.kind == VECTOR_PRODUCT else (X,)
+    if spec.kind == GATED_VJP:
+        args = (X, gated_upstream(X))
     np.testing.assert_array_equal(spec.func(*args), spec.func(*args, **defaults))
     if spec.kind == PARAM_GRAD:   # the upstream gradient defaults to ones
         np.testing.assert_array_equal(spec.func(X), spec.func(X, upstream=np.ones_like(X)))

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .conftest import (ELEMENTWISE, JACOBIAN, PARAM_GRAD, VECTOR_PRODUCT, companion,
-                       function_cases, materialize)
+from .conftest import (ELEMENTWISE, GATED_VJP, JACOBIAN, PARAM_GRAD, VECTOR_PRODUCT, companion,
+                       function_cases, gated_upstream, materialize, paired)
 
 #: How close to a float16 tie the float64 result must be for the float32
 #: kernel to round the other way: 8 float32 ULPs, relative. A kernel that
@@ -75,6 +75,10 @@ def call(spec, x, params, like):
     """``spec.call``, but a JVP/VJP direction is the float16 one for both dtypes."""
     if spec.kind == VECTOR_PRODUCT:
         return spec.func(x, companion(like).astype(x.dtype), **materialize(params, x.shape))
+    if spec.kind == GATED_VJP:
+        axis = params.get("axis", -1)
+        v = gated_upstream(None, axis, like=paired(like, axis)).astype(x.dtype)
+        return spec.func(paired(x, axis), v, **params)
     return spec.call(x, params)
 
 

@@ -14,12 +14,12 @@ import tomllib
 import pytest
 
 import activations
-from activations import ACTIVATIONS, REGISTRY, Activation, get
+from activations import ACTIVATIONS, ALL_RECORDS, REGISTRY, Activation, get
 
 from .conftest import BIBTEX_KEYS, CHAPTER_ORDER, FUNCTIONS, PUBLIC_API, SETTINGS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-RECORDS = [pytest.param(record, id=record.name) for record in ACTIVATIONS]
+RECORDS = [pytest.param(record, id=record.name) for record in ALL_RECORDS]
 MODULES = [pytest.param(importlib.import_module(f"activations.{name}"), id=name)
            for name in CHAPTER_ORDER]
 
@@ -31,14 +31,19 @@ def registry_keys():
 # --- names, aliases and get() ---------------------------------------------------------------
 
 def test_activations_follow_the_chapter_order():
-    assert tuple(record.name for record in ACTIVATIONS) == CHAPTER_ORDER
+    """One chapter per module; the gated family shares the last one (glu)."""
+    assert tuple(record.name for record in ACTIVATIONS) == CHAPTER_ORDER[:-1]
+    modules = [record.fn.__module__.rsplit(".", 1)[1] for record in ALL_RECORDS]
+    assert tuple(dict.fromkeys(modules)) == CHAPTER_ORDER
     assert tuple(activations.ACTIVATION_MODULES) == CHAPTER_ORDER
+    assert all(record.gated for record in activations.GATED)
+    assert not any(record.gated for record in ACTIVATIONS)
 
 
 def test_registry_holds_every_record_under_its_name_and_aliases():
-    expected = {key for record in ACTIVATIONS for key in (record.name, *record.aliases)}
+    expected = {key for record in ALL_RECORDS for key in (record.name, *record.aliases)}
     assert set(REGISTRY) == expected
-    for record in ACTIVATIONS:
+    for record in ALL_RECORDS:
         assert REGISTRY[record.name] is record
         for alias in record.aliases:
             assert REGISTRY[alias] is record
@@ -96,13 +101,17 @@ def test_records_are_frozen(record):
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_record_points_at_its_module(record):
-    module = importlib.import_module(f"activations.{record.name}")
+    module = importlib.import_module(record.fn.__module__)
+    assert module.__name__ == f"activations.{'glu' if record.gated else record.name}"
     assert isinstance(record, Activation)
     assert getattr(module, record.name.upper()) is record
     assert record.fn is getattr(module, record.name)
     assert record.grad is getattr(module, f"{record.name}_grad")
     assert record.expr is getattr(module, f"{record.name}_expr")
     assert record.vector == (record.name == "softmax")
+    if record.gated:
+        assert record.vjp is getattr(module, f"{record.name}_vjp")
+        assert get(record.gate).kind == "elementwise"
 
 
 @pytest.mark.parametrize("record", RECORDS)

@@ -35,6 +35,11 @@ class Case(NamedTuple):
         return "derivative" if self.derivative else "value"
 
     @property
+    def gated(self):
+        """True for gated units (GLU family): rows of a value and a gate entry."""
+        return self.name != "log_softmax" and activations.get(self.name).gated
+
+    @property
     def vector(self):
         """True for softmax-like functions of a whole row."""
         return self.name == "log_softmax" or activations.get(self.name).vector
@@ -50,7 +55,7 @@ class Case(NamedTuple):
 def cases():
     """Every registry activation x parameter setting x (value, derivative), then log_softmax."""
     out = []
-    for record in activations.ACTIVATIONS:
+    for record in activations.ALL_RECORDS:
         for params in scalar_settings(record.name):
             out += [Case(record.name, dict(params), False), Case(record.name, dict(params), True)]
     out.append(Case("log_softmax", {}, False))
@@ -131,6 +136,22 @@ def scalar_grid(dtype, size=1000, seed=0):
     grid = _finite_in(dtype, finite)
     # -0.0 collapses into 0.0 in np.unique; specials() adds both zeros back.
     return np.concatenate([specials(dtype), grid])
+
+
+def gated_grid(dtype, size=1000, seed=0):
+    """Pairs ``[a, b]`` (shape ``(2 * points, 2)``) for a gated unit ``a * g(b)``.
+
+    The gate half ``b`` runs over :func:`scalar_grid` twice: once with
+    ``a = 1``, which measures the gate itself, and once with ``a`` drawn
+    from the same grid in a seeded random order, so that every magnitude
+    of ``a`` (subnormal to the largest float, +-inf, NaN) meets every
+    regime of the gate, including gates that underflow while ``a * g(b)``
+    does not.
+    """
+    b = scalar_grid(dtype, size=size, seed=seed)
+    shuffled = np.random.default_rng(seed + 1).permutation(b)
+    a = np.concatenate([np.ones_like(b), shuffled])
+    return np.stack([a, np.concatenate([b, b])], axis=-1)
 
 
 def vector_grid(dtype, rows=60, width=8, seed=0):

@@ -19,8 +19,9 @@ import pytest
 import activations
 from activations import reference
 
-from .conftest import (ELEMENTWISE, FLOATS, JACOBIAN, PARAM_GRAD, VECTOR, VECTOR_PRODUCT,
-                       companion, function_cases, materialize)
+from .conftest import (ELEMENTWISE, FLOATS, GATED, GATED_GRAD, GATED_KINDS, JACOBIAN,
+                       PARAM_GRAD, VECTOR, VECTOR_PRODUCT, companion, function_cases,
+                       gated_upstream, materialize, paired)
 
 POINTS = (-3.5, -1.25, -0.0, 0.0, 0.75, 2.5, 40.0, -np.inf, np.inf)
 SHAPES = ((), (1,), (1, 1))
@@ -36,7 +37,15 @@ def exact_swish_grad_beta(t, beta):
 
 
 def expected_values(spec, x, kwargs, upstream):
-    """Object array of exact values (mpf) for ``spec`` at ``x``."""
+    """Object array of exact values (mpf) for ``spec`` at ``x`` (a gated unit: at paired(x))."""
+    if spec.kind in GATED_KINDS:
+        pairs = paired(x, kwargs.get("axis", -1))
+        if spec.kind == GATED:
+            return reference.value(spec.record, pairs, **kwargs)
+        if spec.kind == GATED_GRAD:
+            return reference.derivative(spec.record, pairs, **kwargs)
+        v = gated_upstream(pairs, kwargs.get("axis", -1))
+        return reference.vjp(spec.record, pairs, v, **kwargs)
     if spec.kind == ELEMENTWISE:
         exact = reference.derivative if spec.name.endswith("_grad") else reference.value
         return exact(spec.record, x, **kwargs)
@@ -72,7 +81,7 @@ def cases():
     for case in function_cases():
         spec, params = case.values
         for shape in SHAPES:
-            if spec.kind in (VECTOR, VECTOR_PRODUCT, JACOBIAN) and shape == ():
+            if spec.kind in (VECTOR, VECTOR_PRODUCT, JACOBIAN, *GATED_KINDS) and shape == ():
                 continue            # a 0-d vector: test_contract (ValueError or the 1-slice)
             out.append(pytest.param(spec, params, shape, id=f"{case.id}-{shape}"))
     return out
@@ -89,6 +98,8 @@ def test_tiny_inputs_match_the_reference(spec, params, shape, dtype):
             result = spec.func(x, upstream=upstream, **kwargs)
         elif spec.kind == VECTOR_PRODUCT:
             result = spec.func(x, companion(x), **kwargs)
+        elif spec.kind in GATED_KINDS:
+            result = spec.call(x, params)
         else:
             result = spec.func(x, **kwargs)
         if spec.kind != PARAM_GRAD:

@@ -34,6 +34,7 @@ __all__ = [
     "leaky_relu", "leaky_relu_grad", "prelu", "prelu_grad",
     "softmax", "softmax_grad", "log_softmax",
     "swish", "swish_grad", "gelu", "gelu_grad", "selu", "selu_grad",
+    "glu", "glu_grad", "reglu", "reglu_grad", "geglu", "geglu_grad", "swiglu", "swiglu_grad",
 ]
 
 _SQRT_2 = math.sqrt(2.0)
@@ -301,3 +302,55 @@ def selu_grad(x):
     """
     x = np.asarray(x)
     return _SELU_SCALE * np.where(x > 0, 1.0, _SELU_ALPHA * np.exp(x))
+
+
+def _halves(x, axis):
+    return np.split(np.asarray(x), 2, axis=axis)
+
+
+def glu(x, axis=-1):
+    r"""GLU as ``a * sigmoid(b)`` with the naive :func:`sigmoid` (its overflow included)."""
+    a, b = _halves(x, axis)
+    return a * sigmoid(b)
+
+
+def glu_grad(x, axis=-1):
+    r"""GLU's two Jacobian diagonals, :math:`[\sigma(b), a\,s(1-s)]`: 0 where ``s`` rounds to 1."""
+    a, b = _halves(x, axis)
+    return np.concatenate([sigmoid(b), a * sigmoid_grad(b)], axis=axis)
+
+
+def reglu(x, axis=-1):
+    r"""ReGLU as ``a * max(b, 0)`` (exact, like :func:`relu`)."""
+    a, b = _halves(x, axis)
+    return a * relu(b)
+
+
+def reglu_grad(x, axis=-1):
+    r"""ReGLU's two Jacobian diagonals, :math:`[\max(b, 0), a[b > 0]]` (NaN in ``b`` becomes 0)."""
+    a, b = _halves(x, axis)
+    return np.concatenate([relu(b), a * relu_grad(b)], axis=axis)
+
+
+def geglu(x, axis=-1, approximate="none"):
+    r"""GEGLU as ``a * gelu(b)`` with the naive :func:`gelu` (0 on the far left)."""
+    a, b = _halves(x, axis)
+    return a * gelu(b, approximate)
+
+
+def geglu_grad(x, axis=-1, approximate="none"):
+    r"""GEGLU's two Jacobian diagonals from the naive :func:`gelu` and :func:`gelu_grad`."""
+    a, b = _halves(x, axis)
+    return np.concatenate([gelu(b, approximate), a * gelu_grad(b, approximate)], axis=axis)
+
+
+def swiglu(x, axis=-1, beta=1.0):
+    r"""SwiGLU as ``a * swish(b)`` with the naive :func:`swish`."""
+    a, b = _halves(x, axis)
+    return a * swish(b, beta)
+
+
+def swiglu_grad(x, axis=-1, beta=1.0):
+    r"""SwiGLU's two Jacobian diagonals from the naive :func:`swish` and :func:`swish_grad`."""
+    a, b = _halves(x, axis)
+    return np.concatenate([swish(b, beta), a * swish_grad(b, beta)], axis=axis)

@@ -107,6 +107,7 @@ def measure():
     for case, dtype in progress:
         progress.set_postfix_str(f"{case.label} {case.kind} {np.dtype(dtype).name}")
         x = (_grid.vector_grid(dtype, rows=VECTOR_ROWS) if case.vector
+             else _grid.gated_grid(dtype, size=SCALAR_POINTS) if case.gated
              else _grid.scalar_grid(dtype, size=SCALAR_POINTS))
         library, status, warned, where, found = _library_row(case, x, dtype)
         if found is None:   # no library result: measure a zero array to get the reference

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["xor", "two_moons", "circles", "spirals", "memory_task", "adding_problem",
+__all__ = ["xor", "two_moons", "circles", "spirals", "memory_task", "adding_problem", "products",
            "Split", "digits"]
 
 
@@ -249,6 +249,39 @@ def adding_problem(n: int = 256, T: int = 30, seed: int = 0):
     markers[np.arange(n), second] = 1.0
     y = values[np.arange(n), first] + values[np.arange(n), second]
     return np.stack([values, markers], axis=-1), y[:, None]
+
+
+def products(n: int = 512, n_features: int = 8, n_pairs: int = 2, seed: int = 0):
+    r"""Classify the sign of a sum of products of input pairs: a task made for multiplicative units.
+
+    Inputs are standard normal, :math:`\mathbf x \in \mathbb R^{d}`; the label
+    is :math:`y = [x_0 x_1 + x_2 x_3 + \dots > 0]` over the first ``n_pairs``
+    pairs, and the remaining features are distractors. Each product is one
+    unit of a gated layer (:math:`a \odot g(b)` with :math:`g(b) \approx b`
+    near 0), while units of the form :math:`f(\mathbf w^\top\mathbf x)` need
+    several to bend a product: a task where gating can matter (glu chapter).
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n, n_features)
+    y : numpy.ndarray of int, shape (n,)
+        Labels 0 or 1 (balanced in expectation).
+
+    Examples
+    --------
+    >>> X, y = products(1000, seed=1)
+    >>> X.shape, set(y.tolist()) == {0, 1}
+    ((1000, 8), True)
+    >>> bool(np.all(y == (X[:, 0] * X[:, 1] + X[:, 2] * X[:, 3] > 0)))
+    True
+    """
+    _check_positive("products", n=n, n_features=n_features, n_pairs=n_pairs)
+    if 2 * n_pairs > n_features:
+        raise ValueError(f"products(): {n_pairs} pairs need at least {2 * n_pairs} features; "
+                         f"got {n_features}")
+    X = np.random.default_rng(seed).standard_normal((n, n_features))
+    score = np.sum(X[:, 0:2 * n_pairs:2] * X[:, 1:2 * n_pairs:2], axis=1)
+    return X, (score > 0).astype(np.int64)
 
 
 class Split(NamedTuple):

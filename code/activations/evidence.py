@@ -26,7 +26,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 __all__ = ["Summary", "Shown", "summarize", "learning_rate_sweep", "best_learning_rate", "Tuned",
-           "tuned_mlp"]
+           "tuned_mlp", "tuned_net"]
 
 
 class Shown(str):
@@ -286,15 +286,57 @@ def tuned_mlp(sizes, split, rates: Sequence[float], seeds: Sequence[int], *,
     """
     from activations import nets   # here: nets imports nothing from this module, keep it so
 
+    def build(replica_seeds):
+        return nets.MLP(sizes, activation=activation, activation_params=activation_params,
+                        learnable=learnable, init=init, seed=replica_seeds, dtype=dtype)
+
+    return _tuned(build, split, rates, seeds, epochs, batch_size, progress, "tuned_mlp")
+
+
+def tuned_net(build: Callable, split, rates: Sequence[float], seeds: Sequence[int], *,
+              epochs: int = 10, batch_size: int = 128, progress: bool = False) -> Tuned:
+    r""":func:`tuned_mlp` for any model with replicas: ``build(replica_seeds)`` makes it.
+
+    The same protocol (every rate on the same seeds with Adam, the rate chosen
+    on validation, the test part scored at that rate only) for a model that
+    :func:`activations.nets.train` can train, such as
+    :class:`activations.ffn.FFNNet`.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(replica_seeds)`` returns an untrained model with one replica
+        per seed (a list of ``len(rates) * len(seeds)`` ints).
+    split, rates, seeds, epochs, batch_size, progress
+        As in :func:`tuned_mlp`.
+
+    Returns
+    -------
+    Tuned
+
+    Examples
+    --------
+    >>> from activations import data, ffn
+    >>> split = data.digits(seed=0)
+    >>> run = tuned_net(lambda s: ffn.FFNNet(64, 8, 16, 10, "swiglu", seed=s), split,
+    ...                 [0.003, 0.03], [1, 2], epochs=1)
+    >>> run.test.n, sorted(run.params)[:2]
+    (2, ['W1_0', 'W2_0'])
+    """
+    return _tuned(build, split, rates, seeds, epochs, batch_size, progress, "tuned_net")
+
+
+def _tuned(build, split, rates, seeds, epochs, batch_size, progress, name) -> Tuned:
+    from activations import nets
+
     rates = [float(r) for r in rates]
     seeds = [int(s) for s in seeds]
     if not rates or len(set(rates)) != len(rates) or min(rates) <= 0:
-        raise ValueError(f"tuned_mlp(): rates must be distinct positive numbers; got {rates}")
+        raise ValueError(f"{name}(): rates must be distinct positive numbers; got {rates}")
     if not seeds:
-        raise ValueError("tuned_mlp(): seeds is empty")
+        raise ValueError(f"{name}(): seeds is empty")
     k = len(seeds)
-    net = nets.MLP(sizes, activation=activation, activation_params=activation_params,
-                   learnable=learnable, init=init, seed=seeds * len(rates), dtype=dtype)
+    net = build(seeds * len(rates))
     per_replica_rate = np.repeat(rates, k)[:, None, None]   # broadcasts over (K, rows, cols)
     history = nets.train(net, *split.train, optimizer=nets.Adam(per_replica_rate), epochs=epochs,
                          batch_size=batch_size, validation=split.val, progress=progress)

@@ -63,6 +63,41 @@ def test_within_target_ulp(case, dtype):
         case, dtype, x, result, exact, errors, window)
 
 
+#: A VJP v * g(b) and v * a * g'(b) rounds one more product than grad: 6 ULP (issue 13).
+VJP_TARGET_ULP = 6.0
+GATED_VJP_CASES = [case for case in CASES if case.gated and case.derivative]
+
+
+def gated_upstream(x, dtype, seed=2):
+    """An upstream gradient for the rows of ``x``: the grid's own values in another order.
+
+    So ``v`` runs over the whole float range too (subnormals, the largest
+    floats, +-0, +-inf, NaN) and meets every regime of ``a`` and ``g(b)``.
+    """
+    values = _grid.scalar_grid(dtype, size=SCALAR_POINTS, seed=seed)
+    return np.random.default_rng(seed).choice(values, size=x[..., :1].shape)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("case", GATED_VJP_CASES, ids=lambda c: c.label)
+def test_gated_vjp_with_an_upstream_gradient_within_target(case, dtype):
+    """Each half of vjp(x, v) against reference.vjp on the full gated grid."""
+    x = _grid.gated_grid(dtype, size=SCALAR_POINTS)
+    v = gated_upstream(x, dtype)
+    record = activations.get(case.name)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # the contract: no warnings
+        result = record.vjp(x, v, **case.params)
+    assert result.dtype == np.dtype(dtype) and result.shape == x.shape
+    errors, exact, window = reference.measure(case.name, x, result, True, upstream=v,
+                                              **case.params)
+    for half, name in ((0, "v g(b)"), (1, "v a g'(b)")):
+        worst = int(np.argmax(errors[:, half]))
+        assert errors[worst, half] <= VJP_TARGET_ULP, (
+            f"{case.label} vjp half {name} in {np.dtype(dtype).name}: {errors[worst, half]:.4g} "
+            f"ULP at a, b = {x[worst].tolist()!r}, v = {float(v[worst, 0])!r}: got "
+            f"{float(result[worst, half])!r}, expected {mpmath.nstr(exact[worst, half], 20)}")
+
+
 # ----------------------------------------------------------------------------
 # The yardstick itself: each check can fail if the reference or the ULP
 # arithmetic is wrong.

@@ -667,8 +667,9 @@ def target_error(result, exact, window, dtype=None, scale=None):
     r"""Error in the units of the accuracy target (DESIGN section 8).
 
     Outside ``window`` this is :func:`ulp_error`; inside it (near an
-    interior zero of a derivative) it is the absolute error divided by the
-    machine epsilon of ``dtype``. Either way the target is
+    interior zero of a derivative) it is the smaller of that and the
+    absolute error divided by the machine epsilon of ``dtype``: the window
+    relaxes the target, it never tightens it. Either way the target is
     :data:`TARGET_ULP` (4). ``scale`` (broadcast against ``result``) is
     the size of the factors multiplying the derivative, for a gated unit's
     :math:`v\,a\,g'(b)`: inside the window the error is then counted in
@@ -688,8 +689,9 @@ def target_error(result, exact, window, dtype=None, scale=None):
                      (result.dtype if result.dtype.kind == "f" else np.float64))
     errors = ulp_error(result, exact, dtype)
     window = np.broadcast_to(np.asarray(window, dtype=bool), errors.shape)
-    # NaN/inf mismatches keep their infinite error inside the window too.
-    window = window & np.isfinite(errors)
+    # NaN/inf mismatches keep their infinite error inside the window too, and an
+    # exact result needs no scale (|v a| may be 0, or 0 * inf, there).
+    window = window & np.isfinite(errors) & (errors > 0)
     if window.any():
         result = np.broadcast_to(result, errors.shape)
         exact = np.broadcast_to(np.asarray(exact, dtype=object), errors.shape)
@@ -697,9 +699,18 @@ def target_error(result, exact, window, dtype=None, scale=None):
         scale = np.broadcast_to(np.ones(()) if scale is None else np.asarray(scale, dtype=object),
                                 errors.shape)
         with mpmath.workdps(20):
-            errors[window] = [float(abs(mpmath.mpf(float(r)) - _to_mpf(e)) / (eps * _to_mpf(k)))
-                              for r, e, k in zip(result[window], exact[window], scale[window])]
+            scaled = [_scaled_error(r, e, eps * _to_mpf(k))
+                      for r, e, k in zip(result[window], exact[window], scale[window])]
+        # The window relaxes the target, never tightens it: where |v a| eps is below
+        # the result's own ULP (tiny factors), the ULP error stands.
+        errors[window] = np.minimum(errors[window], scaled)
     return errors
+
+
+def _scaled_error(result, exact, unit):
+    """|result - exact| / unit; an inexact result where the unit is 0 is infinitely wrong."""
+    difference = abs(mpmath.mpf(float(result)) - _to_mpf(exact))
+    return float(difference / unit) if unit else math.inf
 
 
 class Measurement(NamedTuple):
@@ -773,7 +784,10 @@ def _measure_gated(key, x, result, derivative, dtype, upstream, params):
     v = np.ones(a.shape) if upstream is None else np.asarray(upstream, dtype=np.float64)
     near = zero_window(key, b, **gate_params)
     window = np.concatenate([np.zeros(a.shape, bool), near], axis=axis)
-    scale = np.concatenate([np.ones(a.shape), np.abs(a * v)], axis=axis)
+    # |v a| exactly (mpf): the float64 product of two large factors would overflow.
+    products = [abs(_to_mpf(ai) * _to_mpf(vi)) for ai, vi in zip(a.reshape(-1), v.reshape(-1))]
+    scale = np.concatenate([np.ones(a.shape, dtype=object),
+                            np.array(products, dtype=object).reshape(a.shape)], axis=axis)
     return Measurement(target_error(result, exact, window, dtype, scale), exact, window)
 
 

@@ -13,8 +13,9 @@ import sympy as sp
 
 import activations
 
-from .conftest import (ELEMENTWISE, FLOATS, JACOBIAN, PARAM_GRAD, VECTOR, VECTOR_PRODUCT,
-                       FUNCTIONS, function_cases, materialize, special_values)
+from .conftest import (ELEMENTWISE, FLOATS, GATED, GATED_KINDS, GATED_VJP, JACOBIAN, PARAM_GRAD,
+                       VECTOR, VECTOR_PRODUCT, FUNCTIONS, function_cases, gated_upstream,
+                       materialize, special_values)
 
 ALL = function_cases()
 AXIS_FUNCTIONS = [pytest.param(spec, id=spec.name) for spec in FUNCTIONS
@@ -288,3 +289,73 @@ def test_nan_in_the_tangent_propagates_within_its_slice(name, dtype):
         out = getattr(activations, name)(x, v)
     assert out.dtype == dtype
     assert np.isnan(out[0]).any() and not np.isnan(out[1]).any()
+
+
+# --- gated units: halves, axes, NaN by pair ---------------------------------------------------
+
+GATED_FUNCTIONS = [pytest.param(spec, id=spec.name) for spec in FUNCTIONS
+                   if spec.kind in GATED_KINDS]
+
+
+def gated_call(spec, x, axis, v=None):
+    """Call a gated function on ``x`` as it is (no pairing); a VJP gets ``v`` or a companion."""
+    if spec.kind == GATED_VJP:
+        return spec.func(x, gated_upstream(x, axis) if v is None else v, axis=axis)
+    return spec.func(x, axis=axis)
+
+
+@pytest.mark.parametrize("spec", GATED_FUNCTIONS)
+@pytest.mark.parametrize("shape, axis, size", [((3, 5), -1, 5), ((7, 4), 0, 7), ((2, 3, 4), 1, 3)],
+                         ids=str)
+def test_gated_odd_size_is_a_value_error_naming_size_and_axis(spec, shape, axis, size):
+    with pytest.raises(ValueError) as excinfo:
+        spec.func(np.ones(shape), *([np.ones(1)] if spec.kind == GATED_VJP else []), axis=axis)
+    message = str(excinfo.value)
+    assert message.startswith(f"{spec.name}()"), message
+    assert f"size {size}" in message and f"axis {axis}" in message, message
+
+
+@pytest.mark.parametrize("spec", GATED_FUNCTIONS)
+@pytest.mark.parametrize("axis", [2, -3, 5])
+def test_gated_axis_out_of_range_is_a_value_error(spec, axis):
+    with pytest.raises(ValueError) as excinfo:
+        gated_call(spec, np.zeros((2, 4)), axis, v=np.zeros((2, 2)))
+    message = str(excinfo.value)
+    assert message.startswith(f"{spec.name}()") and f"axis {axis}" in message, message
+
+
+@pytest.mark.parametrize("spec", GATED_FUNCTIONS)
+def test_gated_non_integer_axis_is_a_type_error(spec):
+    with pytest.raises(TypeError) as excinfo:
+        gated_call(spec, np.zeros((2, 4)), 1.0, v=np.zeros((2, 2)))
+    assert str(excinfo.value).startswith(f"{spec.name}()")
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("spec, params", function_cases(GATED_KINDS))
+def test_nan_propagates_pair_by_pair(spec, params, dtype):
+    """A NaN in a, b (or v) makes NaN exactly the outputs that depend on it.
+
+    y = a g(b) depends on its pair; of the VJP, the first half v g(b) on b
+    and v, the second v a g'(b) on a, b and v. Nothing leaks to other pairs.
+    """
+    axis = params.get("axis", -1)
+    kwargs = {k: val for k, val in params.items() if k != "axis"}
+    a = np.array([np.nan, -1.0, 0.5, 2.0, -0.25, 1.5])
+    b = np.array([0.5, np.nan, -1.0, 2.0, 0.75, -2.0])
+    v = np.array([1.0, 0.5, -2.0, np.nan, 1.5, 0.0])
+    x = np.concatenate([a, b])[:, None] if axis == 0 else np.concatenate([a, b])[None, :]
+    v_in = v[:, None] if axis == 0 else v[None, :]
+    with np.errstate(**STRICT):
+        if spec.kind == GATED_VJP:
+            out = spec.func(x.astype(dtype), v_in.astype(dtype), axis=axis, **kwargs)
+        else:
+            out = spec.func(x.astype(dtype), axis=axis, **kwargs)
+    out = np.ravel(out)
+    if spec.kind == GATED:
+        expected = np.isnan(a) | np.isnan(b)
+    else:
+        upstream_nan = np.isnan(v) if spec.kind == GATED_VJP else np.zeros(6, bool)
+        expected = np.concatenate([np.isnan(b) | upstream_nan,
+                                   np.isnan(a) | np.isnan(b) | upstream_nan])
+    np.testing.assert_array_equal(np.isnan(out), expected)

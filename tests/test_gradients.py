@@ -69,6 +69,44 @@ def test_derivative_matches_central_difference(record, params):
                               f"{record.name}{params}")
 
 
+# --- gated units: the VJP, half by half -------------------------------------------------------
+
+def gated_pairs(record, axis, rows=60, width=5):
+    """Value half a, gate half b (of the seeded grid, away from the gate's kinks), upstream v.
+
+    ``a`` and ``v`` stay within [-1.5, 1.5], so the third derivative in b of
+    ``v a g(b)`` is at most 2.25 times the gate's: inside THIRD_DERIVATIVE_BOUND.
+    """
+    rng = np.random.default_rng(SEED)
+    b = rng.choice(seeded_grid(record), size=(rows, width))
+    a = rng.uniform(-1.5, 1.5, size=b.shape)
+    v = rng.uniform(-1.5, 1.5, size=b.shape)
+    if axis == 0:
+        a, b, v = a.T, b.T, v.T
+    return a, b, v
+
+
+@pytest.mark.parametrize("record, params", activation_cases(gated=True))
+def test_gated_vjp_matches_central_difference_per_half(record, params):
+    """Each half of vjp(x, v) against d/d(half) of sum(v * fn(x)) for a random upstream v.
+
+    Output i depends on a_i and b_i only, so moving a whole half by h moves
+    each output by one term: one pair of evaluations checks every element.
+    """
+    axis = params.get("axis", -1)
+    a, b, v = gated_pairs(record, axis)
+    grad_a, grad_b = np.split(record.vjp(np.concatenate([a, b], axis), v, **params), 2, axis)
+    for name, half, got in (("a", a, grad_a), ("b", b, grad_b)):
+        h = step(half)
+
+        def loss_terms(moved):
+            x = np.concatenate([moved, b] if name == "a" else [a, moved], axis)
+            return v * record.fn(x, **params)
+
+        assert_matches_difference(got, loss_terms(half + h), loss_terms(half - h), h,
+                                  f"{record.name}{params} d/d{name}")
+
+
 # --- learnable parameters d/da, d/dbeta ------------------------------------------------------
 
 PARAM_CASES = [

@@ -21,8 +21,12 @@ from scipy import integrate, stats
 
 import activations
 
+from .conftest import activation_cases
 
-RECORDS = [pytest.param(record, id=record.name) for record in activations.ACTIVATIONS]
+
+#: Every record, gated units included: a gated record's properties are those of its gate,
+#: which ``scalar_functions`` exposes as ``t -> fn([1, t])`` (see the gated tests below).
+RECORDS = [pytest.param(record, id=record.name) for record in activations.ALL_RECORDS]
 
 #: Deterministic, modest and without an example database on disk, so CI is reproducible.
 DETERMINISTIC = settings(derandomize=True, max_examples=60, deadline=None, database=None)
@@ -299,5 +303,91 @@ def test_swish_with_beta_1702_is_the_sigmoid_gelu(dtype):
                       activations.gelu_grad(x, approximate="sigmoid"))):
             assert np.all(np.abs(s.astype(float) - g) <= np.maximum(8 * np.spacing(np.abs(g)),
                                                                      8 * eps))
+
+    check()
+
+
+# --- gated units: a * g(b) through the gate --------------------------------------------------------
+
+#: Every gated record and parameter setting; the pairs below lie along the last axis.
+GATED_SETTINGS = [case for case in activation_cases(gated=True) if "axis" not in case.values[1]]
+
+
+def pairs_of(a, b):
+    """Rows ``[a_i, b_i]``: the gated unit's input with the halves along the last axis."""
+    return np.stack(np.broadcast_arrays(a, b), axis=-1)
+
+
+def gate_params(params):
+    """The gated record's parameters as its gate takes them (the same keywords)."""
+    return {k: v for k, v in params.items() if k != "axis"}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("record, params", GATED_SETTINGS)
+def test_gated_unit_with_a_one_is_its_gate(record, params, dtype):
+    """a = 1 gives g(b) and its derivative g'(b): the gated unit is its gate on that line."""
+    gate = activations.get(record.gate)
+
+    @DETERMINISTIC
+    @given(arrays(dtype, min_value=-1e4, max_value=1e4))
+    def check(b):
+        x = pairs_of(np.ones_like(b), b)
+        eps = np.finfo(dtype).eps
+        for got, expected in ((record.fn(x, **params)[..., 0], gate.fn(b, **gate_params(params))),
+                              (record.grad(x, **params)[..., 1],
+                               gate.grad(b, **gate_params(params)))):
+            assert got.dtype == expected.dtype == dtype
+            # Each side is within 4 ULP of g (4 eps absolute near an interior zero of g'),
+            # so they are within twice that of each other.
+            allowed = np.maximum(8 * np.spacing(np.abs(expected)), 8 * eps)
+            assert np.all(np.abs(got.astype(float) - expected) <= allowed)
+
+    check()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("record, params", GATED_SETTINGS)
+def test_gated_unit_is_odd_in_a_and_zero_at_a_zero(record, params, dtype):
+    """y(-a, b) = -y(a, b) exactly (one rounding of a symmetric product); y(0, b) = 0."""
+    # a from the whole float range; b where no gate has saturated to 0 or to b itself
+    @DETERMINISTIC
+    @given(arrays(dtype), arrays(dtype, min_value=-50.0, max_value=50.0))
+    def check(a, b):
+        n = min(a.size, b.size)
+        a, b = a[:n], b[:n]
+        y = record.fn(pairs_of(a, b), **params)[..., 0]
+        np.testing.assert_array_equal(record.fn(pairs_of(-a, b), **params)[..., 0], -y)
+        zero = record.fn(pairs_of(np.zeros_like(b), b), **params)[..., 0]
+        assert np.all(zero == 0), zero
+        # sign(y) = sign(a) sign(g(b)) wherever y is not 0 (and g(b) has not underflowed
+        # in float64, where the gated unit's scaled product still has a sign to give)
+        g = activations.get(record.gate).fn(b.astype(np.float64), **gate_params(params))
+        nonzero = (y != 0) & (g != 0)
+        assert np.all(np.sign(y[nonzero]) == (np.sign(a) * np.sign(g))[nonzero])
+
+    check()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("record, params", GATED_SETTINGS)
+def test_gated_vjp_is_linear_in_the_upstream_gradient(record, params, dtype):
+    """vjp(x, 1) is grad(x), and vjp(x, 2**k v) = 2**k vjp(x, v) where nothing over/underflows."""
+    @DETERMINISTIC
+    @given(arrays(dtype, min_value=-1e3, max_value=1e3), arrays(dtype, min_value=-1e3, max_value=1e3),
+           st.integers(-8, 8))
+    def check(a, b, k):
+        n = min(a.size, b.size)
+        x = pairs_of(a[:n], b[:n])
+        v = np.linspace(-2.0, 3.0, n).astype(dtype)[:, None]
+        np.testing.assert_array_equal(record.vjp(x, np.ones_like(v), **params),
+                                      record.grad(x, **params))
+        scaled, plain = record.vjp(x, v * dtype(2.0 ** k), **params), record.vjp(x, v, **params)
+        normal = np.abs(plain) >= np.finfo(dtype).tiny * 2.0 ** 8   # scaling by 2**k is exact
+        np.testing.assert_array_equal(scaled[normal], (plain * dtype(2.0 ** k))[normal])
+        # The first half g(b) v does not depend on a; the second a g'(b) v is odd in a.
+        flipped = record.vjp(pairs_of(-a[:n], b[:n]), v, **params)
+        np.testing.assert_array_equal(flipped[..., 0], plain[..., 0])
+        np.testing.assert_array_equal(flipped[..., 1], -plain[..., 1])
 
     check()

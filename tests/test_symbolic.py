@@ -42,7 +42,8 @@ def lambdify(expr):
 
 
 def grid(record):
-    half = GRID_HALF_WIDTH.get(record.name, 8.0)
+    # A gated unit's SymPy form is naive in its gate exactly as the gate's own form is.
+    half = GRID_HALF_WIDTH.get(record.gate or record.name, 8.0)
     x = np.linspace(-half, half, 1601)
     for kink in record.kinks:
         x = x[np.abs(x - kink) > 1e-3]
@@ -78,6 +79,62 @@ def test_sympy_derivative_matches_numpy(record, params):
     # Near an interior zero (GELU' at -0.75, Swish' at -1.28/beta) a relative error is
     # meaningless; there the derivative is below ~1e-2, so RTOL of that scale is allowed.
     np.testing.assert_allclose(got[near], expected[near], rtol=0, atol=RTOL * NEAR_ZERO)
+
+
+# --- gated units: a * g(b) in two symbols ------------------------------------------------------
+
+A, B = sp.symbols("a b", real=True)
+GATED = [case for case in activation_cases(gated=True) if "axis" not in case.values[1]]
+
+
+def gated_grid(record):
+    """Pairs [a, b] (last axis): b on the gate's grid, a of both signs and several scales."""
+    b = grid(record)
+    a = 3.0 * np.cos(np.arange(b.size) * 0.7) * 10.0 ** np.resize([-2, 0, 1], b.size)
+    return np.stack([a, b], axis=-1)
+
+
+def lambdify_pair(expr):
+    return sp.lambdify((A, B), expr, modules=["scipy", "numpy"])
+
+
+def evaluate_pair(expr, x):
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        values = lambdify_pair(expr)(x[:, 0], x[:, 1])
+    return np.broadcast_to(np.asarray(values, dtype=np.float64), x[:, 0].shape)
+
+
+@pytest.mark.parametrize("record, params", GATED)
+def test_sympy_gated_value_matches_numpy(record, params):
+    x = gated_grid(record)
+    expected = evaluate_pair(record.expr(A, B, **params), x)
+    np.testing.assert_allclose(record.fn(x, **params)[:, 0], expected, rtol=RTOL, atol=0)
+
+
+@pytest.mark.parametrize("record, params", GATED)
+def test_sympy_gated_derivatives_match_numpy(record, params):
+    """d/da and d/db of expr(a, b) against the two halves of grad (the Jacobian's diagonals)."""
+    x = gated_grid(record)
+    expr = record.expr(A, B, **params)
+    got = record.grad(x, **params)
+    np.testing.assert_allclose(got[:, 0], evaluate_pair(sp.diff(expr, A), x), rtol=RTOL, atol=0)
+    expected = evaluate_pair(sp.diff(expr, B), x)
+    # Near an interior zero of g' the comparison is absolute, scaled by |a| (as for the
+    # elementwise derivatives above, where a = 1).
+    near = near_interior_zeros(x[:, 1], expected / x[:, 0])
+    np.testing.assert_allclose(got[~near, 1], expected[~near], rtol=RTOL, atol=0)
+    assert np.all(np.abs(got[near, 1] - expected[near])
+                  <= RTOL * NEAR_ZERO * np.abs(x[near, 0])), record.name
+
+
+@pytest.mark.parametrize("record, params", GATED)
+def test_sympy_gated_form_is_a_times_the_gate(record, params):
+    """expr(a, b) = a * (gate's expr)(b), proved symbolically, and linear in a."""
+    gate = activations.get(record.gate)
+    gate_params = {k: v for k, v in params.items() if k != "axis"}
+    expr = record.expr(A, B, **params)
+    assert is_zero(expr - A * gate.expr(B, **gate_params))
+    assert sp.diff(expr, A, 2) == 0
 
 
 LEARNABLE_CASES = [c for c in ELEMENTWISE if c.values[0].name in LEARNABLE]

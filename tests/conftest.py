@@ -54,7 +54,7 @@ PUBLIC_API = {
     "leaky_relu": ("leaky_relu", "leaky_relu_grad", "leaky_relu_expr", "LEAKY_RELU"),
     "prelu": ("prelu", "prelu_grad", "prelu_grad_a", "prelu_expr", "PRELU"),
     "softmax": ("softmax", "softmax_grad", "log_softmax", "softmax_jvp", "softmax_vjp",
-                "softmax_jacobian", "softmax_expr", "SOFTMAX"),
+                "softmax_jacobian", "softmax_expr", "online_softmax", "SOFTMAX"),
     "swish": ("swish", "swish_grad", "swish_grad_beta", "swish_expr", "SWISH"),
     "gelu": ("gelu", "gelu_grad", "gelu_expr", "GELU"),
     "selu": ("selu", "selu_grad", "selu_expr", "SELU", "SELU_ALPHA", "SELU_SCALE",
@@ -181,6 +181,7 @@ def _function_specs() -> tuple[FunctionSpec, ...]:
         specs.append(FunctionSpec(grad_name, record_name, PARAM_GRAD, param))
     specs += [
         FunctionSpec("log_softmax", "softmax", VECTOR),
+        FunctionSpec("online_softmax", "softmax", VECTOR),
         FunctionSpec("softmax_jvp", "softmax", VECTOR_PRODUCT),
         FunctionSpec("softmax_vjp", "softmax", VECTOR_PRODUCT),
         FunctionSpec("softmax_jacobian", "softmax", JACOBIAN),

@@ -22,6 +22,8 @@ import activations
 from activations import reference
 from tests.benchmarks import _grid
 
+from .conftest import ulp_distance
+
 DTYPES = (np.float32, np.float64)
 SCALAR_POINTS = 1500    # per dtype; the reference costs ~20-60 us a point
 VECTOR_ROWS = 150
@@ -96,6 +98,31 @@ def test_gated_vjp_with_an_upstream_gradient_within_target(case, dtype):
             f"{case.label} vjp half {name} in {np.dtype(dtype).name}: {errors[worst, half]:.4g} "
             f"ULP at a, b = {x[worst].tolist()!r}, v = {float(v[worst, 0])!r}: got "
             f"{float(result[worst, half])!r}, expected {mpmath.nstr(exact[worst, half], 20)}")
+
+
+#: Block lengths of the online recurrence: one entry, a pair, one that does not divide
+#: the row, the whole row, and longer than the row (one step).
+ONLINE_BLOCKS = {"1": 1, "2": 2, "7": 7, "n": 0, "n+5": 5}
+#: The softmax value cases: online_softmax is measured on exactly their inputs.
+SOFTMAX_VALUE_CASES = [case for case in CASES if case.name == "softmax" and not case.derivative]
+
+
+@pytest.mark.parametrize("block_id", ONLINE_BLOCKS)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("case", SOFTMAX_VALUE_CASES, ids=lambda c: c.label)
+def test_online_softmax_within_target_and_of_softmax(case, dtype, block_id):
+    """online_softmax on softmax's own grid: within the target of the truth, and of softmax."""
+    x = _grid_for(case, dtype)
+    n = x.shape[-1]
+    block = ONLINE_BLOCKS[block_id] if block_id not in ("n", "n+5") else n + ONLINE_BLOCKS[block_id]
+    result = activations.online_softmax(x, block=block, **case.params)
+    assert result.dtype == np.dtype(dtype) and result.shape == x.shape
+    errors, exact, window = reference.measure(case.name, x, result, **case.params)
+    assert errors.max() <= reference.TARGET_ULP, _describe_worst(
+        case, dtype, x, result, exact, errors, window)
+    from_softmax = ulp_distance(result, case.library()(x, **case.params), dtype)
+    assert from_softmax.max() <= reference.TARGET_ULP, (
+        f"online_softmax(block={block}) is {from_softmax.max():.3g} ULP from softmax")
 
 
 # ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .tanh import TANH, tanh, tanh_expr, tanh_grad
 from .relu import RELU, relu, relu_expr, relu_grad
 from .leaky_relu import LEAKY_RELU, leaky_relu, leaky_relu_expr, leaky_relu_grad
 from .prelu import PRELU, prelu, prelu_expr, prelu_grad, prelu_grad_a
-from .softmax import (SOFTMAX, log_softmax, softmax, softmax_expr, softmax_grad,
+from .softmax import (SOFTMAX, log_softmax, online_softmax, softmax, softmax_expr, softmax_grad,
                       softmax_jacobian, softmax_jvp, softmax_vjp)
 from .swish import SWISH, swish, swish_expr, swish_grad, swish_grad_beta
 from .gelu import GELU, gelu, gelu_expr, gelu_grad
@@ -115,7 +115,7 @@ __all__ = [
     "leaky_relu", "leaky_relu_grad", "leaky_relu_expr", "LEAKY_RELU",
     "prelu", "prelu_grad", "prelu_grad_a", "prelu_expr", "PRELU",
     "softmax", "softmax_grad", "log_softmax", "softmax_jvp", "softmax_vjp", "softmax_jacobian",
-    "softmax_expr", "SOFTMAX",
+    "softmax_expr", "online_softmax", "SOFTMAX",
     "swish", "swish_grad", "swish_grad_beta", "swish_expr", "SWISH",
     "gelu", "gelu_grad", "gelu_expr", "GELU",
     "selu", "selu_grad", "selu_expr", "derive_selu_constants", "SELU_ALPHA", "SELU_SCALE", "SELU",

@@ -37,12 +37,13 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
+from ._exact import split, two_product_low
 from ._numeric import InputInfo, real_input, restore
 from ._spec import Activation, Properties
 
 __all__ = [
     "softmax", "softmax_grad", "log_softmax", "softmax_jvp", "softmax_vjp",
-    "softmax_jacobian", "softmax_expr", "SOFTMAX",
+    "softmax_jacobian", "softmax_expr", "online_softmax", "SOFTMAX",
 ]
 
 # Without a shift, exp(x) in float64 neither overflows nor loses precision
@@ -60,6 +61,8 @@ _LARGE_TANGENT = np.finfo(np.float64).max / 4
 # exponentials scaled up by e**128 (see _others).
 _TINY_RATIO = 2.0 ** -900
 _RESCALE = 128.0
+# Where online_softmax switches its rescaling from expm1 to exp (see _rescaled_sum).
+_LN2 = math.log(2.0)
 # Slices are processed in blocks of about this many elements, so that the
 # float64 intermediates stay in the CPU cache: several passes over a
 # cached block cost less than one pass over main memory.
@@ -152,6 +155,30 @@ def _shifted_exp(x, m):
     return _compensated_exp_shift(x, m)
 
 
+def _shift_difference(x, m):
+    """``x - m = hi + err`` exactly (Knuth's TwoSum), ``x`` first raised to a harmless floor.
+
+    Any floor at or below m - 800 is harmless (exp underflows there); it
+    must stay finite and keep ``x - m`` from overflowing. m - 800 itself
+    would round to m for |m| > 2**62, hence 2m - 800 for negative m.
+    """
+    floor = np.where(
+        m >= 0,
+        -_FAR_BELOW,
+        np.where(m >= -_HUGE, 2.0 * np.clip(m, -_HUGE, 0.0) - _FAR_BELOW,
+                 -np.finfo(np.float64).max),
+    )
+    a = np.maximum(x, floor)
+    hi = a - m
+    # TwoSum of a and -m: err = (a - (hi - b_virtual)) + (-m - b_virtual).
+    b_virtual = hi - a
+    err = np.subtract(hi, b_virtual)
+    np.subtract(a, err, out=err)
+    np.add(b_virtual, m, out=b_virtual)
+    np.subtract(err, b_virtual, out=err)
+    return hi, err
+
+
 def _compensated_exp_shift(x, m, offset=0.0):
     """float64 ``exp(x - m + offset)`` with the rounding error of ``x - m`` corrected.
 
@@ -168,23 +195,7 @@ def _compensated_exp_shift(x, m, offset=0.0):
     and ``x - m`` never overflows. Adding ``offset`` is exact where it is
     used: for ``x - m <= -512``, and at the maximum.
     """
-    # Any floor at or below m - 800 is harmless; it must stay finite and
-    # keep a - m from overflowing. m - 800 itself would round to m for
-    # |m| > 2**62, hence 2m - 800 for negative m.
-    floor = np.where(
-        m >= 0,
-        -_FAR_BELOW,
-        np.where(m >= -_HUGE, 2.0 * np.clip(m, -_HUGE, 0.0) - _FAR_BELOW,
-                 -np.finfo(np.float64).max),
-    )
-    a = np.maximum(x, floor)
-    hi = a - m
-    # TwoSum of a and -m: err = (a - (hi - b_virtual)) + (-m - b_virtual).
-    b_virtual = hi - a
-    err = np.subtract(hi, b_virtual)
-    np.subtract(a, err, out=err)
-    np.add(b_virtual, m, out=b_virtual)
-    np.subtract(err, b_virtual, out=err)
+    hi, err = _shift_difference(x, m)
     if offset:
         hi += offset
     e = np.exp(hi, out=hi)
@@ -462,6 +473,235 @@ def softmax(x, axis=-1):
     if work.size == 0:
         return _empty_like(work, info)
     return restore(_by_blocks(_softmax_rows, [work], axis, info.dtype), info)
+
+
+
+
+class _Running(NamedTuple):
+    """The state the online recurrence carries from block to block, per row (shape (rows, 1))."""
+
+    m: np.ndarray      # the largest finite or -inf entry so far (float64)
+    s: np.ndarray      # sum of exp(x_j - m) over the entries so far: s + s_low, double-double
+    s_low: np.ndarray
+    plus: np.ndarray   # how many +inf entries so far
+    nan: np.ndarray    # whether a NaN was seen
+
+
+def _finite_part(block):
+    """float64 copy of ``block`` with NaN and +inf set to -inf (they are counted separately)."""
+    clean = block.astype(np.float64)
+    clean[np.isnan(clean) | (clean == np.inf)] = -np.inf
+    return clean
+
+
+def _two_sum(a, b):
+    """``a + b = s + err`` exactly (Knuth's TwoSum)."""
+    s = a + b
+    b_virtual = s - a
+    return s, (a - (s - b_virtual)) + (b - b_virtual)
+
+
+def _scaled(hi, lo, factor):
+    """``(hi + lo) * factor`` as a double-double: the leading product is split exactly (Dekker)."""
+    product = hi * factor
+    return product, two_product_low(split(hi), split(factor), product) + lo * factor
+
+
+def _rescaled_sum(state: _Running, m):
+    r"""The running sum times :math:`e^{d}`, :math:`d = m_{k-1} - m_k \le 0`, as a double-double.
+
+    The factor's own rounding is the one error that the recurrence repeats
+    at every step, so it is kept small relative to what it changes: for
+    :math:`d \ge -\ln 2` the update is :math:`s + s\,(e^{d} - 1)` with
+    ``expm1``, whose error is a fraction of :math:`1 - e^{d}`; summed over
+    the steps these fractions telescope to at most :math:`1 - e^{m_0 - m}`,
+    one rounding in all. For :math:`d < -\ln 2` the factor is :math:`e^{d}`
+    (one rounding), and the old sum is at least halved, so those errors
+    form a geometric series. The rounding error of :math:`d` itself (from
+    TwoSum) enters to first order, :math:`e^{d + \delta} = e^{d}(1 + \delta)`.
+    """
+    d, d_err = _shift_difference(state.m, m)
+    near = d >= -_LN2
+    with np.errstate(under="ignore"):
+        grow = np.expm1(np.where(near, d, 0.0))
+        grow += d_err * (1.0 + grow)
+        added, added_low = _scaled(state.s, state.s_low, grow)
+        near_hi, near_low = _two_sum(state.s, added)
+        near_low += state.s_low + added_low
+        factor = np.exp(np.where(near, -1.0, d))
+        far_hi, far_low = _scaled(state.s, state.s_low, factor)
+        far_low += far_hi * d_err
+    return np.where(near, near_hi, far_hi), np.where(near, near_low, far_low)
+
+
+def _online_step(state: _Running, block) -> _Running:
+    r"""One step of the recurrence: fold a block of entries (rows, k) into the running state.
+
+    .. math:: m' = \max\bigl(m, \max_j x_j\bigr), \qquad
+              s' = s\,e^{m - m'} + \sum_j e^{x_j - m'}
+
+    The running sum is carried as a double-double (:func:`_rescaled_sum`),
+    every difference :math:`x_j - m'` is exponentiated with TwoSum
+    compensation (:func:`_compensated_exp_shift`) and the block's sum is
+    exact but for its tails (:func:`_split_sums`). A row whose entries so far are
+    all ``-inf`` keeps :math:`m = -\infty`, :math:`s = 0` (the shift 0
+    there makes every term 0 without computing :math:`-\infty - (-\infty)`).
+    """
+    block = np.asarray(block)
+    nan = state.nan | np.isnan(block).any(axis=-1, keepdims=True)
+    plus = state.plus + np.count_nonzero(block == np.inf, axis=-1, keepdims=True)
+    clean = _finite_part(block)
+    m = np.maximum(state.m, clean.max(axis=-1, keepdims=True))
+    shift = np.where(m > -np.inf, m, 0.0)
+    s, s_low = _rescaled_sum(state, shift)
+    heads, tails, _ = _split_sums(_compensated_exp_shift(clean, shift), 1.0)
+    s, err = _two_sum(s, heads)
+    s, s_low = _two_sum(s, s_low + err + tails)
+    return _Running(m, s, s_low, plus, nan)
+
+
+def _online_normalizer(blocks, rows: int) -> _Running:
+    """Run the recurrence over an iterable of blocks, each seen once and in order.
+
+    ``blocks`` may be a generator: nothing is read twice and nothing ahead,
+    which is what lets attention kernels stream keys through fast memory.
+    """
+    state = _Running(np.full((rows, 1), -np.inf), np.zeros((rows, 1)), np.zeros((rows, 1)),
+                     np.zeros((rows, 1), np.int64), np.zeros((rows, 1), bool))
+    for block in blocks:
+        state = _online_step(state, block)
+    return state
+
+
+def _check_block(block, func_name: str) -> int:
+    if isinstance(block, (bool, np.bool_)):
+        raise TypeError(f"{func_name}() needs an integer block length; got {block!r}")
+    try:
+        block = operator.index(block)
+    except TypeError:
+        raise TypeError(f"{func_name}() needs an integer block length; got {block!r}") from None
+    if block < 1:
+        raise ValueError(f"{func_name}(): block must be a positive number of entries; "
+                         f"got {block}")
+    return block
+
+
+def _online_output(state: _Running, block, out):
+    """The second pass: ``exp(x - m) / s`` for one block, with the limits of softmax."""
+    shift = np.where(state.m > -np.inf, state.m, 0.0)
+    probabilities = _compensated_exp_shift(_finite_part(block), shift)
+    # s = 0 only in rows of -inf and +inf entries, which the limits below decide.
+    probabilities /= np.where(state.s > 0, state.s, 1.0)
+    # As softmax: one +inf takes all the mass; several +inf, only -inf, or a NaN: no limit.
+    one_top = (state.plus == 1) & ~state.nan
+    undefined = state.nan | (state.plus > 1) | ((state.plus == 0) & (state.m == -np.inf))
+    probabilities = np.where(one_top, (block == np.inf).astype(np.float64), probabilities)
+    probabilities[np.broadcast_to(undefined, probabilities.shape)] = np.nan
+    out[...] = probabilities
+
+
+def online_softmax(x, axis=-1, block=256):
+    r"""Softmax along ``axis`` by the one-pass online normaliser, as attention kernels compute it.
+
+    The normaliser is accumulated in a single pass over the entries, in
+    blocks of ``block`` entries along ``axis``, keeping per slice only a
+    running maximum :math:`m` and a running sum :math:`s`. With
+    :math:`m_0 = -\infty,\ s_0 = 0` and the :math:`k`-th block
+    :math:`B_k`:
+
+    .. math::
+
+        m_k = \max\Bigl(m_{k-1}, \max_{j \in B_k} x_j\Bigr), \qquad
+        s_k = s_{k-1}\, e^{m_{k-1} - m_k} + \sum_{j \in B_k} e^{x_j - m_k},
+
+    so that after the last block :math:`s = \sum_j e^{x_j - m}` with
+    :math:`m = \max_j x_j`, and
+    :math:`\operatorname{softmax}(\mathbf{x})_i = e^{x_i - m} / s`.
+
+    Parameters
+    ----------
+    x : array_like
+        Real logits of any shape; integers and bools become float64.
+    axis : int
+        The axis along which each vector lies (default the last).
+    block : int, default 256
+        How many entries along ``axis`` each step of the recurrence reads
+        (any positive integer; a block longer than the axis is one step).
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar
+        The same probabilities as :func:`softmax` (within its accuracy
+        target), with the dtype and shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``block < 1`` or ``axis`` is out of range.
+    TypeError
+        For non-real input, a non-integer ``axis`` or ``block``.
+
+    Notes
+    -----
+    Milakov and Gimelshein (2018, ``milakov2018online``) derived the
+    recurrence: the classic safe softmax reads its input three times (the
+    maximum, the sum, the output), the online one twice, because the sum is
+    rescaled by :math:`e^{m_{k-1} - m_k}` whenever the maximum grows instead
+    of waiting for the final maximum. Memory-efficient attention
+    (FlashAttention) applies the same rescaling to the weighted sum of the
+    values, so one pass over the keys suffices. Here, as in
+    :func:`softmax`, every difference :math:`x_j - m` is exponentiated with
+    TwoSum compensation, sums of a block are rounded once, and everything
+    is computed in float64 and rounded once to the input's dtype.
+
+    Limits are those of :func:`softmax`, entry for entry: a slice with one
+    ``+inf`` puts all its mass there; a slice with several ``+inf``, any
+    NaN, or only ``-inf`` entries gives NaN. A ``-inf`` next to a finite
+    entry is a mask (probability 0).
+
+    A fully masked row is NaN here because :math:`0/0` has no value. The
+    frameworks avoid it by not writing ``-inf`` at all: Hugging Face
+    transformers builds its additive attention masks from
+    ``torch.finfo(dtype).min`` (``eager_mask`` in
+    ``transformers/masking_utils.py``), a finite logit, so that a row
+    masked everywhere holds equal logits and comes out uniform (:math:`1/n`
+    each) rather than NaN; ``jax.nn.softmax`` takes a ``where=`` argument
+    and gives 0 to every masked-out entry. Fused kernels built on this
+    recurrence can still turn a fully masked row into NaN even with a
+    finite mask (PyTorch issue 110213, on ``scaled_dot_product_attention``);
+    in this package pass finite masks (``np.finfo(dtype).min``) if a fully
+    masked row must stay a number: both :func:`softmax` and this function
+    then give the same uniform row.
+
+    Examples
+    --------
+    >>> online_softmax([1.0, 2.0, 3.0], block=1)
+    array([0.09003057, 0.24472847, 0.66524096])
+    >>> x = np.array([[0.5, -np.inf, 3.0, 1000.0, -2.0]])
+    >>> bool(np.array_equal(online_softmax(x, block=2), softmax(x)))
+    True
+    >>> online_softmax([-np.inf, -np.inf])                # no limit, as softmax
+    array([nan, nan])
+    >>> online_softmax(np.full(2, np.finfo(np.float64).min))    # a finite mask
+    array([0.5, 0.5])
+    >>> online_softmax([1.0, 2.0], block=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: online_softmax(): block must be a positive number of entries; got 0
+    """
+    work, info, axis = _prepare(x, axis, "online_softmax")
+    block = _check_block(block, "online_softmax")
+    if work.size == 0:
+        return _empty_like(work, info)
+    moved = np.moveaxis(work, axis, -1)
+    n = moved.shape[-1]
+    rows = moved.reshape(-1, n)
+    starts = range(0, n, block)
+    state = _online_normalizer((rows[:, i:i + block] for i in starts), rows.shape[0])
+    out = np.empty(rows.shape, info.dtype)
+    for i in starts:
+        _online_output(state, rows[:, i:i + block], out[:, i:i + block])
+    return restore(np.moveaxis(out.reshape(moved.shape), -1, axis), info)
 
 
 def softmax_grad(x, axis=-1):

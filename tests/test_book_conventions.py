@@ -114,3 +114,15 @@ def test_every_figure_is_captioned_named_and_referenced(path):
             problems.append(f"{cell.where}: the text never refers to {{numref}}`{name}`")
     assert len(names) == len(set(names)), f"{path.stem}: a figure name is used twice"
     assert not problems, "\n".join(problems)
+
+
+def test_bibliography_keys_are_unique():
+    """One entry per key: pybtex refuses a repeated key and the whole site build fails on it."""
+    from collections import Counter
+
+    from tests.book_sources import ROOT
+
+    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    keys = Counter(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
+    assert len(keys) > 20, "no bibliography entries found"
+    assert [key for key, count in keys.items() if count > 1] == []

@@ -289,7 +289,7 @@ def _halves(x, axis, func_name) -> _Halves:
     return _Halves(a, b, axis % work.ndim, info)
 
 
-def _product(gate, scaled, b, *factors):
+def _product(gate, scaled, b, *factors, wide=False):
     r"""``gate * factors[0] * ...`` in float64, each rounding inside the normal range.
 
     The plain product is right wherever every partial product is a normal
@@ -300,12 +300,24 @@ def _product(gate, scaled, b, *factors):
     once. An exact 0 times an infinite factor is 0 (the product's limit);
     only an infinite factor times a gate whose limit at :math:`b = \pm\infty`
     is 0 has no limit and stays NaN.
+
+    ``wide`` (float16/32 input) skips the scaled path unless a NaN shows up
+    (an infinite input times 0): every finite factor and gate is then below :math:`2^{128}` in magnitude (the gates and their
+    derivatives grow at most like :math:`|b|`), so no partial product
+    overflows float64, and one that falls below float64's normal range
+    ends below :math:`2^{-1022} \cdot 2^{256} = 2^{-766}`, where the
+    true product also lies: both round to 0 in float32, whose smallest
+    subnormal is :math:`2^{-149}`.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         partial = gate * factors[0]
         result = partial
         for factor in factors[1:]:
             result = result * factor
+    if wide and not np.isnan(result).any():
+        # Only inf * 0 can have gone wrong (NaN), and the 0 may be a gate that underflowed
+        # (inf * tiny is inf): rows with a NaN take the general path below.
+        return result
     nonzero = np.ones(result.shape, bool)
     for factor in factors:
         nonzero &= factor != 0
@@ -339,10 +351,13 @@ def _limits_of_zero_times_inf(result, b, factors):
     return result
 
 
-def _value(halves, kernels):
+def _value(func_name, x, axis, kernels):
+    """``a * g(b)`` for the halves of ``x``, rounded once to ``x``'s dtype."""
+    halves = _halves(x, axis, func_name)
     wide = halves.info.dtype != np.float64
     gate = kernels.value(halves.b, wide)
-    return restore(_product(gate, kernels.value_scaled, halves.b, halves.a), halves.info)
+    return restore(_product(gate, kernels.value_scaled, halves.b, halves.a, wide=wide),
+                   halves.info)
 
 
 def _upstream(v, halves, func_name):
@@ -361,19 +376,23 @@ def _vjp(halves, kernels, v, dtype):
     gate, slope = kernels.value(b, wide), kernels.slope(b, wide)
     if v is None:
         first = gate
-        second = _product(slope, kernels.slope_scaled, b, halves.a)
+        second = _product(slope, kernels.slope_scaled, b, halves.a, wide=wide)
     else:
-        first = _product(gate, kernels.value_scaled, b, v)
-        second = _product(slope, kernels.slope_scaled, b, v, halves.a)
+        first = _product(gate, kernels.value_scaled, b, v, wide=wide)
+        second = _product(slope, kernels.slope_scaled, b, v, halves.a, wide=wide)
     out = np.concatenate([first, second], axis=halves.axis)
     return restore(out, InputInfo(dtype, False))
 
 
-def _gradient(halves, kernels):
+def _gradient(func_name, x, axis, kernels):
+    """The Jacobian's two diagonals: the VJP for an upstream gradient of ones."""
+    halves = _halves(x, axis, func_name)
     return _vjp(halves, kernels, None, halves.info.dtype)
 
 
-def _backward(halves, kernels, v, func_name):
+def _backward(func_name, x, v, axis, kernels):
+    """The VJP for an upstream gradient ``v`` of the output's shape."""
+    halves = _halves(x, axis, func_name)
     g, dtype = _upstream(v, halves, func_name)
     return _vjp(halves, kernels, g, dtype)
 
@@ -450,7 +469,7 @@ def glu(x, axis=-1):
     ...
     ValueError: glu(): the size 3 of axis -1 is odd; a gated unit splits it into two halves of equal size
     """
-    return _value(_halves(x, axis, "glu"), _SIGMOID)
+    return _value("glu", x, axis, _SIGMOID)
 
 
 def glu_grad(x, axis=-1):
@@ -481,7 +500,7 @@ def glu_grad(x, axis=-1):
     >>> glu_grad([2.0, 0.0])
     array([0.5, 0.5])
     """
-    return _gradient(_halves(x, axis, "glu_grad"), _SIGMOID)
+    return _gradient("glu_grad", x, axis, _SIGMOID)
 
 
 def glu_vjp(x, v, axis=-1):
@@ -516,7 +535,7 @@ def glu_vjp(x, v, axis=-1):
     >>> glu_vjp([[2.0, 0.0]], [[3.0]])
     array([[1.5, 1.5]])
     """
-    return _backward(_halves(x, axis, "glu_vjp"), _SIGMOID, v, "glu_vjp")
+    return _backward("glu_vjp", x, v, axis, _SIGMOID)
 
 
 def glu_expr(a, b):
@@ -563,7 +582,7 @@ def reglu(x, axis=-1):
     >>> reglu([3.0, 3.0, -1.0, 2.0])
     array([-0.,  6.])
     """
-    return _value(_halves(x, axis, "reglu"), _RELU)
+    return _value("reglu", x, axis, _RELU)
 
 
 def reglu_grad(x, axis=-1):
@@ -589,7 +608,7 @@ def reglu_grad(x, axis=-1):
     >>> reglu_grad([3.0, 0.0])        # the kink: 0 belongs to the left branch
     array([0., 0.])
     """
-    return _gradient(_halves(x, axis, "reglu_grad"), _RELU)
+    return _gradient("reglu_grad", x, axis, _RELU)
 
 
 def reglu_vjp(x, v, axis=-1):
@@ -618,7 +637,7 @@ def reglu_vjp(x, v, axis=-1):
     >>> reglu_vjp([3.0, 2.0], [0.5])
     array([1. , 1.5])
     """
-    return _backward(_halves(x, axis, "reglu_vjp"), _RELU, v, "reglu_vjp")
+    return _backward("reglu_vjp", x, v, axis, _RELU)
 
 
 def reglu_expr(a, b):
@@ -679,7 +698,7 @@ def geglu(x, axis=-1, approximate="none"):
     >>> geglu([2.0, 1.0], approximate="tanh")
     array([1.68238398])
     """
-    return _value(_halves(x, axis, "geglu"), _geglu_kernels(approximate, "geglu"))
+    return _value("geglu", x, axis, _geglu_kernels(approximate, "geglu"))
 
 
 def geglu_grad(x, axis=-1, approximate="none"):
@@ -707,7 +726,7 @@ def geglu_grad(x, axis=-1, approximate="none"):
     >>> geglu_grad([2.0, 0.0])
     array([0., 1.])
     """
-    return _gradient(_halves(x, axis, "geglu_grad"), _geglu_kernels(approximate, "geglu_grad"))
+    return _gradient("geglu_grad", x, axis, _geglu_kernels(approximate, "geglu_grad"))
 
 
 def geglu_vjp(x, v, axis=-1, approximate="none"):
@@ -738,8 +757,7 @@ def geglu_vjp(x, v, axis=-1, approximate="none"):
     >>> geglu_vjp([1.0, 0.0], [2.0])
     array([0., 1.])
     """
-    kernels = _geglu_kernels(approximate, "geglu_vjp")
-    return _backward(_halves(x, axis, "geglu_vjp"), kernels, v, "geglu_vjp")
+    return _backward("geglu_vjp", x, v, axis, _geglu_kernels(approximate, "geglu_vjp"))
 
 
 def geglu_expr(a, b, approximate="none"):
@@ -799,7 +817,7 @@ def swiglu(x, axis=-1, beta=1.0):
     >>> swiglu([2.0, 1.0])
     array([1.46211716])
     """
-    return _value(_halves(x, axis, "swiglu"), _swiglu_kernels(beta, "swiglu"))
+    return _value("swiglu", x, axis, _swiglu_kernels(beta, "swiglu"))
 
 
 def swiglu_grad(x, axis=-1, beta=1.0):
@@ -828,7 +846,7 @@ def swiglu_grad(x, axis=-1, beta=1.0):
     >>> swiglu_grad([2.0, 0.0])
     array([0., 1.])
     """
-    return _gradient(_halves(x, axis, "swiglu_grad"), _swiglu_kernels(beta, "swiglu_grad"))
+    return _gradient("swiglu_grad", x, axis, _swiglu_kernels(beta, "swiglu_grad"))
 
 
 def swiglu_vjp(x, v, axis=-1, beta=1.0):
@@ -859,8 +877,7 @@ def swiglu_vjp(x, v, axis=-1, beta=1.0):
     >>> swiglu_vjp([1.0, 0.0], [2.0])
     array([0., 1.])
     """
-    kernels = _swiglu_kernels(beta, "swiglu_vjp")
-    return _backward(_halves(x, axis, "swiglu_vjp"), kernels, v, "swiglu_vjp")
+    return _backward("swiglu_vjp", x, v, axis, _swiglu_kernels(beta, "swiglu_vjp"))
 
 
 def swiglu_expr(a, b, beta=1):

@@ -169,6 +169,28 @@ def softmax(x, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def online_softmax(x, axis=-1, block=256):
+    r"""The online normaliser of Milakov and Gimelshein, as the paper writes it, in ``x``'s dtype.
+
+    Per block of ``block`` entries: :math:`m' = \max(m, \max_j x_j)`,
+    :math:`s' = s\,e^{m - m'} + \sum_j e^{x_j - m'}`, then
+    :math:`e^{x_i - m}/s`. The shift keeps ``exp`` from overflowing, but
+    every rescaling and every rounded :math:`x_j - m'` adds its error
+    (hundreds of ULP once :math:`x_j - m' \approx -700`), a row of
+    ``-inf`` gives ``-inf - (-inf)`` = NaN with a warning, and a ``+inf``
+    entry makes its whole row NaN.
+    """
+    x = np.moveaxis(np.asarray(x), axis, -1)
+    m = np.full(x.shape[:-1] + (1,), -np.inf, x.dtype)
+    s = np.zeros_like(m)
+    for start in range(0, x.shape[-1], block):
+        chunk = x[..., start:start + block]
+        m_new = np.maximum(m, chunk.max(axis=-1, keepdims=True))
+        s = s * np.exp(m - m_new) + np.exp(chunk - m_new).sum(axis=-1, keepdims=True)
+        m = m_new
+    return np.moveaxis(np.exp(x - m) / s, -1, axis)
+
+
 def softmax_grad(x, axis=-1):
     r"""Diagonal of the softmax Jacobian as :math:`s_i(1-s_i)`.
 
@@ -304,53 +326,53 @@ def selu_grad(x):
     return _SELU_SCALE * np.where(x > 0, 1.0, _SELU_ALPHA * np.exp(x))
 
 
-def _halves(x, axis):
-    return np.split(np.asarray(x), 2, axis=axis)
+def _gated(x, axis, gate, **params):
+    """``a * gate(b)`` for the halves ``[a, b]`` of ``x``: the textbook gated unit."""
+    a, b = np.split(np.asarray(x), 2, axis=axis)
+    return a * gate(b, **params)
+
+
+def _gated_grad(x, axis, gate, slope, **params):
+    """The two Jacobian diagonals ``[gate(b), a * slope(b)]``, laid out like ``x``."""
+    a, b = np.split(np.asarray(x), 2, axis=axis)
+    return np.concatenate([gate(b, **params), a * slope(b, **params)], axis=axis)
 
 
 def glu(x, axis=-1):
     r"""GLU as ``a * sigmoid(b)`` with the naive :func:`sigmoid` (its overflow included)."""
-    a, b = _halves(x, axis)
-    return a * sigmoid(b)
+    return _gated(x, axis, sigmoid)
 
 
 def glu_grad(x, axis=-1):
     r"""GLU's two Jacobian diagonals, :math:`[\sigma(b), a\,s(1-s)]`: 0 where ``s`` rounds to 1."""
-    a, b = _halves(x, axis)
-    return np.concatenate([sigmoid(b), a * sigmoid_grad(b)], axis=axis)
+    return _gated_grad(x, axis, sigmoid, sigmoid_grad)
 
 
 def reglu(x, axis=-1):
     r"""ReGLU as ``a * max(b, 0)`` (exact, like :func:`relu`)."""
-    a, b = _halves(x, axis)
-    return a * relu(b)
+    return _gated(x, axis, relu)
 
 
 def reglu_grad(x, axis=-1):
     r"""ReGLU's two Jacobian diagonals, :math:`[\max(b, 0), a[b > 0]]` (NaN in ``b`` becomes 0)."""
-    a, b = _halves(x, axis)
-    return np.concatenate([relu(b), a * relu_grad(b)], axis=axis)
+    return _gated_grad(x, axis, relu, relu_grad)
 
 
 def geglu(x, axis=-1, approximate="none"):
     r"""GEGLU as ``a * gelu(b)`` with the naive :func:`gelu` (0 on the far left)."""
-    a, b = _halves(x, axis)
-    return a * gelu(b, approximate)
+    return _gated(x, axis, gelu, approximate=approximate)
 
 
 def geglu_grad(x, axis=-1, approximate="none"):
     r"""GEGLU's two Jacobian diagonals from the naive :func:`gelu` and :func:`gelu_grad`."""
-    a, b = _halves(x, axis)
-    return np.concatenate([gelu(b, approximate), a * gelu_grad(b, approximate)], axis=axis)
+    return _gated_grad(x, axis, gelu, gelu_grad, approximate=approximate)
 
 
 def swiglu(x, axis=-1, beta=1.0):
     r"""SwiGLU as ``a * swish(b)`` with the naive :func:`swish`."""
-    a, b = _halves(x, axis)
-    return a * swish(b, beta)
+    return _gated(x, axis, swish, beta=beta)
 
 
 def swiglu_grad(x, axis=-1, beta=1.0):
     r"""SwiGLU's two Jacobian diagonals from the naive :func:`swish` and :func:`swish_grad`."""
-    a, b = _halves(x, axis)
-    return np.concatenate([swish(b, beta), a * swish_grad(b, beta)], axis=axis)
+    return _gated_grad(x, axis, swish, swish_grad, beta=beta)

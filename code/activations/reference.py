@@ -298,9 +298,16 @@ _VECTOR: dict[str, tuple[Callable, Callable]] = {
 # Public evaluation
 # --------------------------------------------------------------------------
 
+#: Functions beside the registry, by the reference they are measured against:
+#: online_softmax computes softmax by another recurrence, so its truth is softmax's.
+_BESIDE_THE_REGISTRY = {"log_softmax": "log_softmax", "online_softmax": "softmax"}
+
+
 def _canonical(name: str) -> str:
-    if isinstance(name, str) and name.strip().lower().replace("-", "_") == "log_softmax":
-        return "log_softmax"
+    if isinstance(name, str):
+        beside = _BESIDE_THE_REGISTRY.get(name.strip().lower().replace("-", "_"))
+        if beside:
+            return beside
     return _get_record(name).name
 
 
@@ -450,7 +457,8 @@ def value(name, x, dps=50, **params):
     Parameters
     ----------
     name : str
-        Registry name or alias (``"silu"``), or ``"log_softmax"``.
+        Registry name or alias (``"silu"``), ``"log_softmax"``, or
+        ``"online_softmax"`` (whose true value is softmax's).
     x : array_like
         Real input (floats are taken exactly; mpf objects are accepted).
         For ``softmax``/``log_softmax`` each vector lies along ``axis``

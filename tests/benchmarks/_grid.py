@@ -18,6 +18,10 @@ import numpy as np
 import activations
 from tests.settings import scalar_settings
 
+#: Measured functions that are not registry records: each is a vector function of a row.
+BESIDE_THE_REGISTRY = ("log_softmax", "online_softmax")
+
+
 class Case(NamedTuple):
     """One measured function: an activation, its parameters, value or derivative."""
 
@@ -37,28 +41,29 @@ class Case(NamedTuple):
     @property
     def gated(self):
         """True for gated units (GLU family): rows of a value and a gate entry."""
-        return self.name != "log_softmax" and activations.get(self.name).gated
+        return self.name not in BESIDE_THE_REGISTRY and activations.get(self.name).gated
 
     @property
     def vector(self):
         """True for softmax-like functions of a whole row."""
-        return self.name == "log_softmax" or activations.get(self.name).vector
+        return self.name in BESIDE_THE_REGISTRY or activations.get(self.name).vector
 
     def library(self):
         """The package's function for this case."""
-        if self.name == "log_softmax":
-            return activations.log_softmax
+        if self.name in BESIDE_THE_REGISTRY:
+            return getattr(activations, self.name)
         record = activations.get(self.name)
         return record.grad if self.derivative else record.fn
 
 
 def cases():
-    """Every registry activation x parameter setting x (value, derivative), then log_softmax."""
+    """Every registry activation x parameter setting x (value, derivative), then log_softmax
+    and online_softmax (measured against softmax's reference)."""
     out = []
     for record in activations.ALL_RECORDS:
         for params in scalar_settings(record.name):
             out += [Case(record.name, dict(params), False), Case(record.name, dict(params), True)]
-    out.append(Case("log_softmax", {}, False))
+    out += [Case(name, {}, False) for name in BESIDE_THE_REGISTRY]
     return out
 
 #: Magnitudes where some formula changes behaviour: sigma/tanh saturate

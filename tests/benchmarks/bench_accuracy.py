@@ -42,6 +42,7 @@ def _scipy_formula(case):
         ("sigmoid", False): special.expit,
         ("sigmoid", True): lambda x: special.expit(x) * special.expit(-x),
         ("softmax", False): lambda x: special.softmax(x, axis=-1),
+        ("online_softmax", False): lambda x: special.softmax(x, axis=-1),
         ("log_softmax", False): lambda x: special.log_softmax(x, axis=-1),
         ("swish", False): lambda x: x * special.expit(beta * x),
     }
@@ -138,7 +139,7 @@ def main():
     preamble = (
         "Maximum error of each function against mpmath at 50 digits "
         "(`activations.reference`), over grids covering the whole float range "
-        f"(about {SCALAR_POINTS} points per dtype; softmax and log_softmax: "
+        f"(about {SCALAR_POINTS} points per dtype; softmax, log_softmax and online_softmax: "
         f"{len(_grid.vector_grid(np.float64, rows=VECTOR_ROWS))} rows of 8). "
         "Columns: the library, the naive textbook formula (`activations.naive`) and "
         "`scipy.special` where it applies; `-` where there is nothing to compare. "

@@ -1,7 +1,7 @@
 """Speed table (DESIGN section 8): each kernel against its naive NumPy formula.
 
 Every value and derivative runs on 10**7 seeded standard-normal elements
-in float32 and float64 (softmax and log_softmax: a (10**5, 100) array,
+in float32 and float64 (softmax, log_softmax, online_softmax: a (10**5, 100) array,
 along the last axis). Each time is the best of several repeats; a plain
 copy of the same array is timed as the floor any elementwise function
 pays. The target is library time <= 2x the naive formula's time on
@@ -121,7 +121,7 @@ def main():
     print(summary)
     preamble = (
         f"Best of {REPEATS} rounds on {ELEMENTS:.0e} seeded standard-normal elements "
-        f"(softmax, log_softmax: {SOFTMAX_SHAPE[0]}x{SOFTMAX_SHAPE[1]}, last axis); in each "
+        f"(softmax, log_softmax, online_softmax: {SOFTMAX_SHAPE[0]}x{SOFTMAX_SHAPE[1]}, last axis); in each "
         "round the library, the naive formula and `np.copy` of the same array take turns. Target (DESIGN section 8): library <= 2x the naive "
         "formula (`activations.naive`) on float32. Shared machine: expect noise of 10-20%. "
         f"numpy {np.__version__}. Printed by `python -m tests.benchmarks speed` "

@@ -126,6 +126,7 @@ class _GateKernels(NamedTuple):
     slope: Callable
     value_scaled: Callable
     slope_scaled: Callable
+    exact: bool = False      # g and g' are exact (ReLU): every product rounds once as it is
 
 
 def _exact_scaled(kernel):
@@ -135,7 +136,7 @@ def _exact_scaled(kernel):
 
 def _relu_gate():
     return _GateKernels(lambda b, wide: relu(b), lambda b, wide: relu_grad(b),
-                        _exact_scaled(relu), _exact_scaled(relu_grad))
+                        _exact_scaled(relu), _exact_scaled(relu_grad), exact=True)
 
 
 def _sigmoid_scaled(kernel, symmetric):
@@ -289,7 +290,7 @@ def _halves(x, axis, func_name) -> _Halves:
     return _Halves(a, b, axis % work.ndim, info)
 
 
-def _product(gate, scaled, b, *factors, wide=False):
+def _product(gate, scaled, b, *factors, plain=False):
     r"""``gate * factors[0] * ...`` in float64, each rounding inside the normal range.
 
     The plain product is right wherever every partial product is a normal
@@ -301,8 +302,11 @@ def _product(gate, scaled, b, *factors, wide=False):
     only an infinite factor times a gate whose limit at :math:`b = \pm\infty`
     is 0 has no limit and stays NaN.
 
-    ``wide`` (float16/32 input) skips the scaled path unless a NaN shows up
-    (an infinite input times 0): every finite factor and gate is then below :math:`2^{128}` in magnitude (the gates and their
+    ``plain`` skips the scaled path unless a NaN shows up (an infinite
+    input times 0). It is right for an exact gate (ReLU: :math:`g = b` or
+    0 and :math:`g' = 1` or 0, so the product of the inputs is rounded
+    once, as IEEE multiplication rounds, subnormal results included), and
+    for float16/32 input: every finite factor and gate is then below :math:`2^{128}` in magnitude (the gates and their
     derivatives grow at most like :math:`|b|`), so no partial product
     overflows float64, and one that falls below float64's normal range
     ends below :math:`2^{-1022} \cdot 2^{256} = 2^{-766}`, where the
@@ -314,9 +318,12 @@ def _product(gate, scaled, b, *factors, wide=False):
         result = partial
         for factor in factors[1:]:
             result = result * factor
-    if wide and not np.isnan(result).any():
+    if plain:
         # Only inf * 0 can have gone wrong (NaN), and the 0 may be a gate that underflowed
-        # (inf * tiny is inf): rows with a NaN take the general path below.
+        # (inf * tiny is inf): those elements alone take the general path.
+        redo = np.isnan(result)
+        if redo.any():
+            result[redo] = _product(gate[redo], scaled, b[redo], *(f[redo] for f in factors))
         return result
     nonzero = np.ones(result.shape, bool)
     for factor in factors:
@@ -356,7 +363,8 @@ def _value(func_name, x, axis, kernels):
     halves = _halves(x, axis, func_name)
     wide = halves.info.dtype != np.float64
     gate = kernels.value(halves.b, wide)
-    return restore(_product(gate, kernels.value_scaled, halves.b, halves.a, wide=wide),
+    plain = wide or kernels.exact
+    return restore(_product(gate, kernels.value_scaled, halves.b, halves.a, plain=plain),
                    halves.info)
 
 
@@ -374,12 +382,13 @@ def _vjp(halves, kernels, v, dtype):
     wide = dtype != np.float64
     b = halves.b
     gate, slope = kernels.value(b, wide), kernels.slope(b, wide)
+    plain = wide or kernels.exact
     if v is None:
         first = gate
-        second = _product(slope, kernels.slope_scaled, b, halves.a, wide=wide)
+        second = _product(slope, kernels.slope_scaled, b, halves.a, plain=plain)
     else:
-        first = _product(gate, kernels.value_scaled, b, v, wide=wide)
-        second = _product(slope, kernels.slope_scaled, b, v, halves.a, wide=wide)
+        first = _product(gate, kernels.value_scaled, b, v, plain=plain)
+        second = _product(slope, kernels.slope_scaled, b, v, halves.a, plain=plain)
     out = np.concatenate([first, second], axis=halves.axis)
     return restore(out, InputInfo(dtype, False))
 

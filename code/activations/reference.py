@@ -96,15 +96,24 @@ def _erfc(z):
     :math:`\frac{e^{-z^2}}{z\sqrt\pi}\sum_n (-1)^n \frac{(2n-1)!!}{(2z^2)^n}`
     converges to full precision in a couple of terms.
     """
-    if z < 10 ** 20:
+    if z < _ERFC_SERIES_FROM:
         return mpmath.erfc(z)
+    return mpmath.exp(-z * z) * _erfc_scaled(z)
+
+
+#: From here on the reference uses the asymptotic series of erfc.
+_ERFC_SERIES_FROM = 10 ** 20
+
+
+def _erfc_scaled(z):
+    r""":math:`e^{z^2}\operatorname{erfc}(z)` by its asymptotic series, for :math:`z \ge 10^{20}`."""
     inv = 1 / (2 * z * z)
     term, total, n = mpmath.mpf(1), mpmath.mpf(1), 1
     while abs(term) > mpmath.eps * abs(total):
         term *= -(2 * n - 1) * inv
         total += term
         n += 1
-    return mpmath.exp(-z * z) / (z * mpmath.sqrt(mpmath.pi)) * total
+    return total / (z * mpmath.sqrt(mpmath.pi))
 
 
 def _normal_cdf(t):
@@ -190,6 +199,12 @@ def _gelu(t, approximate="none"):
 def _gelu_grad(t, approximate="none"):
     _check_approximate(approximate)
     if approximate == "none":
+        z = -t / mpmath.sqrt(2)
+        if z >= _ERFC_SERIES_FROM:
+            # Phi(t) and t phi(t) share the factor e^{-z^2}: computed once, because two
+            # evaluations of an exponent near 1e92 at 60 digits differ by e^(1e31) and
+            # would get even the sign of the (negative) sum wrong.
+            return mpmath.exp(-z * z) * (_erfc_scaled(z) / 2 + t / mpmath.sqrt(2 * mpmath.pi))
         return _normal_cdf(t) + t * _normal_pdf(t)
     if approximate == "tanh":
         slope = 2 * mpmath.sqrt(2 / mpmath.pi) * (1 + 3 * mpmath.mpf(_GELU_TANH_CUBIC) * t * t)

@@ -144,19 +144,23 @@ def scalar_grid(dtype, size=1000, seed=0):
 
 
 def gated_grid(dtype, size=1000, seed=0):
-    """Pairs ``[a, b]`` (shape ``(2 * points, 2)``) for a gated unit ``a * g(b)``.
+    """Pairs ``[a, b]`` (shape ``(3 * points, 2)``) for a gated unit ``a * g(b)``.
 
-    The gate half ``b`` runs over :func:`scalar_grid` twice: once with
+    The gate half ``b`` runs over :func:`scalar_grid` three times: once with
     ``a = 1``, which measures the gate itself, and once with ``a`` drawn
     from the same grid in a seeded random order, so that every magnitude
     of ``a`` (subnormal to the largest float, +-inf, NaN) meets every
-    regime of the gate, including gates that underflow while ``a * g(b)``
-    does not.
+    regime of the gate, and once with a huge ``a``, so that every gate
+    that underflows while ``a * g(b)`` does not is met for certain.
     """
     b = scalar_grid(dtype, size=size, seed=seed)
     shuffled = np.random.default_rng(seed + 1).permutation(b)
-    a = np.concatenate([np.ones_like(b), shuffled])
-    return np.stack([a, np.concatenate([b, b])], axis=-1)
+    # A third pass with a huge a (2**1000 in float64, a quarter of the largest float32)
+    # meets every b: where g(b) or g'(b) has left the normal range (sigmoid below -745,
+    # GELU below -38) the product is still an ordinary number, deterministically.
+    huge = np.full_like(b, min(2.0 ** 1000, float(np.finfo(dtype).max) / 4))
+    a = np.concatenate([np.ones_like(b), shuffled, huge])
+    return np.stack([a, np.concatenate([b, b, b])], axis=-1)
 
 
 def vector_grid(dtype, rows=60, width=8, seed=0):

@@ -101,9 +101,9 @@ def matmul_flops(d_model: int, hidden: int, gated: bool, tokens: int = 1) -> int
 
 #: Operations per hidden unit, counting every arithmetic operation and every
 #: call of exp, tanh or erf as one (a lower bound: a library exp costs more).
-#: relu: max. gelu (erf): x/sqrt2, erf, +1, *x, *0.5. gelu (tanh): x*x, *x,
-#: *c, +x, *k, tanh, +1, *x, *0.5. silu: -x, exp, +1, divide. A gated unit
-#: adds the product with the value half.
+#: relu: ``max``. gelu (erf): ``x/sqrt2, erf, +1, *x, *0.5``. gelu (tanh):
+#: ``x*x, *x, *c, +x, *k, tanh, +1, *x, *0.5``. silu: ``-x, exp, +1, /``. A
+#: gated unit adds the product with the value half.
 FLOPS_PER_UNIT = {
     "relu": 1, "gelu": 5, "gelu_tanh": 9, "silu": 4,
     "reglu": 2, "geglu": 6, "geglu_tanh": 10, "swiglu": 5,
@@ -248,6 +248,54 @@ class FFNNet:
         cache.append(h)
         self._cache = cache
         return h @ self.params["W_out"] + self.params["b_out"]
+
+    def residual_stream(self, X, *, layer_norm: bool = False, activation_params=None):
+        r"""The residual stream after every block, forward only: ``(n_blocks + 1, K, B, d)``.
+
+        Entry ``l`` is :math:`\mathbf h_l` (entry 0 the input projection,
+        entry ``n_blocks`` what the classifier reads). Nothing is cached, so
+        this is the inference pass a study of the stream needs, e.g. how far
+        two networks with the same weights and slightly different
+        activations drift apart with depth.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, n_in) or (K, B, n_in)
+            A batch, shared by every replica or one per replica.
+        layer_norm : bool
+            Normalise each block's input as a pre-LN Transformer does,
+            :math:`\mathbf h_{l+1} = \mathbf h_l + \phi(\operatorname{LN}(\mathbf h_l) W_1) W_2`
+            with :math:`\operatorname{LN}(\mathbf h) = (\mathbf h - \bar h)/\sqrt{s^2 + 10^{-5}}`
+            over the :math:`d` features (mean :math:`\bar h`, variance
+            :math:`s^2`, no learned gain or bias). :meth:`forward` and
+            training never normalise; this switch exists for inference
+            studies only.
+        activation_params : dict, optional
+            Override the activation's parameters for this pass only (the
+            same weights with ``{"approximate": "tanh"}``).
+
+        Examples
+        --------
+        >>> net = FFNNet(4, 6, 8, 3, activation="gelu", n_blocks=2, seed=[1, 2])
+        >>> X = np.ones((5, 4))
+        >>> stream = net.residual_stream(X)
+        >>> stream.shape
+        (3, 2, 5, 6)
+        >>> bool(np.allclose(stream[-1] @ net.params["W_out"] + net.params["b_out"], net.forward(X)))
+        True
+        """
+        kwargs = {**self.kwargs, **(activation_params or {})}
+        h = np.asarray(X, dtype=self.dtype) @ self.params["W_in"]
+        stream = [h]
+        for l in range(self.n_blocks):
+            inp = h
+            if layer_norm:
+                centred = h - h.mean(axis=-1, keepdims=True)
+                inp = centred / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + 1e-5)
+            u = self.record.fn(inp @ self.params[f"W1_{l}"], **kwargs)
+            h = h + u @ self.params[f"W2_{l}"]
+            stream.append(h)
+        return np.stack(stream)
 
     def backward(self, dlogits):
         """Gradients of every parameter for ``dL/dlogits`` (after :meth:`forward`), and a report.

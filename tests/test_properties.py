@@ -318,6 +318,17 @@ def pairs_of(a, b):
     return np.stack(np.broadcast_arrays(a, b), axis=-1)
 
 
+def halves(dtype, a_bounds=None, b_bounds=None):
+    """Equal-length arrays ``(a, b)``: the two halves of a gated unit's input."""
+    def draw(n):
+        a = st.lists(floats(dtype, **(a_bounds or {})), min_size=n, max_size=n)
+        b = st.lists(floats(dtype, **(b_bounds or {})), min_size=n, max_size=n)
+        return st.tuples(a, b)
+
+    return st.integers(1, 30).flatmap(draw).map(
+        lambda ab: (np.array(ab[0], dtype=dtype), np.array(ab[1], dtype=dtype)))
+
+
 def gate_params(params):
     """The gated record's parameters as its gate takes them (the same keywords)."""
     return {k: v for k, v in params.items() if k != "axis"}
@@ -352,10 +363,9 @@ def test_gated_unit_is_odd_in_a_and_zero_at_a_zero(record, params, dtype):
     """y(-a, b) = -y(a, b) exactly (one rounding of a symmetric product); y(0, b) = 0."""
     # a from the whole float range; b where no gate has saturated to 0 or to b itself
     @DETERMINISTIC
-    @given(arrays(dtype), arrays(dtype, min_value=-50.0, max_value=50.0))
-    def check(a, b):
-        n = min(a.size, b.size)
-        a, b = a[:n], b[:n]
+    @given(halves(dtype, b_bounds=dict(min_value=-50.0, max_value=50.0)))
+    def check(ab):
+        a, b = ab
         y = record.fn(pairs_of(a, b), **params)[..., 0]
         np.testing.assert_array_equal(record.fn(pairs_of(-a, b), **params)[..., 0], -y)
         zero = record.fn(pairs_of(np.zeros_like(b), b), **params)[..., 0]
@@ -373,20 +383,21 @@ def test_gated_unit_is_odd_in_a_and_zero_at_a_zero(record, params, dtype):
 @pytest.mark.parametrize("record, params", GATED_SETTINGS)
 def test_gated_vjp_is_linear_in_the_upstream_gradient(record, params, dtype):
     """vjp(x, 1) is grad(x), and vjp(x, 2**k v) = 2**k vjp(x, v) where nothing over/underflows."""
+    moderate = dict(min_value=-1e3, max_value=1e3)
+
     @DETERMINISTIC
-    @given(arrays(dtype, min_value=-1e3, max_value=1e3), arrays(dtype, min_value=-1e3, max_value=1e3),
-           st.integers(-8, 8))
-    def check(a, b, k):
-        n = min(a.size, b.size)
-        x = pairs_of(a[:n], b[:n])
-        v = np.linspace(-2.0, 3.0, n).astype(dtype)[:, None]
+    @given(halves(dtype, moderate, moderate), st.integers(-8, 8))
+    def check(ab, k):
+        a, b = ab
+        x = pairs_of(a, b)
+        v = np.linspace(-2.0, 3.0, a.size).astype(dtype)[:, None]
         np.testing.assert_array_equal(record.vjp(x, np.ones_like(v), **params),
                                       record.grad(x, **params))
         scaled, plain = record.vjp(x, v * dtype(2.0 ** k), **params), record.vjp(x, v, **params)
         normal = np.abs(plain) >= np.finfo(dtype).tiny * 2.0 ** 8   # scaling by 2**k is exact
         np.testing.assert_array_equal(scaled[normal], (plain * dtype(2.0 ** k))[normal])
         # The first half g(b) v does not depend on a; the second a g'(b) v is odd in a.
-        flipped = record.vjp(pairs_of(-a[:n], b[:n]), v, **params)
+        flipped = record.vjp(pairs_of(-a, b), v, **params)
         np.testing.assert_array_equal(flipped[..., 0], plain[..., 0])
         np.testing.assert_array_equal(flipped[..., 1], -plain[..., 1])
 

@@ -475,8 +475,6 @@ def softmax(x, axis=-1):
     return restore(_by_blocks(_softmax_rows, [work], axis, info.dtype), info)
 
 
-
-
 class _Running(NamedTuple):
     """The state the online recurrence carries from block to block, per row (shape (rows, 1))."""
 

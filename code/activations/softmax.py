@@ -645,9 +645,10 @@ def online_softmax(x, axis=-1, block=256):
     recurrence: the classic safe softmax reads its input three times (the
     maximum, the sum, the output), the online one twice, because the sum is
     rescaled by :math:`e^{m_{k-1} - m_k}` whenever the maximum grows instead
-    of waiting for the final maximum. Memory-efficient attention
-    (FlashAttention) applies the same rescaling to the weighted sum of the
-    values, so one pass over the keys suffices. Here, as in
+    of waiting for the final maximum. Memory-efficient attention (Rabe and
+    Staats 2021, ``rabe2021selfattention``; FlashAttention kernels work the
+    same way) applies the same rescaling to the weighted sum of the values,
+    so one pass over the keys suffices. Here, as in
     :func:`softmax`, every difference :math:`x_j - m` is exponentiated with
     TwoSum compensation, sums of a block are rounded once, and everything
     is computed in float64 and rounded once to the input's dtype.

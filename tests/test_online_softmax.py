@@ -10,6 +10,8 @@ softmax exactly, and a bad block length is a clear error.
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,29 @@ def test_the_normalizer_reads_each_block_once_and_in_order():
     np.testing.assert_array_equal(state.m, m)
     two_pass = np.sum(np.exp(x - m), axis=-1, keepdims=True)
     np.testing.assert_allclose(state.s + state.s_low, two_pass, rtol=1e-14)
+
+
+def test_each_block_is_folded_in_before_the_next_is_read(monkeypatch):
+    """Streaming, not collect-then-compute: reads and recurrence steps alternate."""
+    module = importlib.import_module("activations.softmax")   # not the function softmax
+
+    x = rows()
+    events = []
+    step = module._online_step
+
+    def logged_step(state, block):
+        events.append(("step", block.shape[1]))
+        return step(state, block)
+
+    def blocks():
+        for start in range(0, x.shape[1], 5):
+            events.append(("read", x[:, start:start + 5].shape[1]))
+            yield x[:, start:start + 5]
+
+    monkeypatch.setattr(module, "_online_step", logged_step)
+    _online_normalizer(blocks(), x.shape[0])
+    widths = [5, 5, 5, 5, 3]
+    assert events == [event for w in widths for event in (("read", w), ("step", w))]
 
 
 def test_the_running_sum_is_rescaled_when_the_maximum_grows():

@@ -4,7 +4,7 @@ the 2/3 width rule gives equal parameter counts, and evidence.tuned_net trains a
 import numpy as np
 import pytest
 
-from activations import data, evidence, ffn, nets
+from activations import data, evidence, ffn, gelu, nets
 
 
 @pytest.mark.parametrize("activation, params", [
@@ -66,3 +66,33 @@ def test_tuned_net_trains_an_ffn_and_reports_the_chosen_rate():
     assert run.test.mean > 0.6              # well above chance (0.5) after a short run
     with pytest.raises(ValueError, match="tuned_net"):
         evidence.tuned_net(lambda s: None, split, [0.1, 0.1], [1])
+
+
+@pytest.mark.parametrize("layer_norm", [False, True])
+def test_residual_stream_is_the_forward_pass_block_by_block(layer_norm):
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((5, 4))
+    net = ffn.FFNNet(4, 6, 8, 3, "gelu", n_blocks=3, seed=[3, 4])
+    stream = net.residual_stream(X, layer_norm=layer_norm)
+    assert stream.shape == (4, 2, 5, 6)
+    h = X @ net.params["W_in"]
+    np.testing.assert_allclose(stream[0], h, rtol=1e-13)
+    for l in range(3):
+        inp = h
+        if layer_norm:
+            inp = (h - h.mean(-1, keepdims=True)) / np.sqrt(h.var(-1, keepdims=True) + 1e-5)
+        h = h + gelu(inp @ net.params[f"W1_{l}"]) @ net.params[f"W2_{l}"]
+        np.testing.assert_allclose(stream[l + 1], h, rtol=1e-12)
+    if not layer_norm:
+        np.testing.assert_allclose(stream[-1] @ net.params["W_out"] + net.params["b_out"],
+                                   net.forward(X), rtol=1e-12)
+
+
+def test_residual_stream_overrides_the_activation_for_one_pass_only():
+    X = np.random.default_rng(7).standard_normal((5, 4))
+    net = ffn.FFNNet(4, 6, 8, 3, "gelu", n_blocks=2, seed=1)
+    exact, tanh = net.residual_stream(X), net.residual_stream(X, activation_params={"approximate": "tanh"})
+    other = ffn.FFNNet(4, 6, 8, 3, "gelu", n_blocks=2, activation_params={"approximate": "tanh"}, seed=1)
+    np.testing.assert_array_equal(tanh, other.residual_stream(X))
+    assert 0 < np.max(np.abs(tanh - exact)) < 1e-2
+    np.testing.assert_array_equal(exact, net.residual_stream(X))

@@ -39,9 +39,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 WHY, FUNCTIONS, APPENDIX = "book/why/", "book/functions/", "book/appendix/"
 NONLINEARITY, GRADIENT_FLOW, RNN_GATING = (
     WHY + "nonlinearity", WHY + "gradient-flow", WHY + "rnn-gating")
-SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, SOFTMAX, SWISH, GELU, SELU = (
+SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, SOFTMAX, SWISH, GELU, SELU, GLU = (
     FUNCTIONS + name for name in
-    ("sigmoid", "tanh", "relu", "leaky-relu", "prelu", "softmax", "swish", "gelu", "selu"))
+    ("sigmoid", "tanh", "relu", "leaky-relu", "prelu", "softmax", "swish", "gelu", "selu", "glu"))
 SUMMARY = "book/summary"
 
 #: Glossary terms a reader types, Chinese and English. Each must find the page
@@ -50,7 +50,7 @@ SUMMARY = "book/summary"
 GLOSSARY_TERMS = [
     "激活函数", "仿射变换", "线性区域", "分段线性", "预激活", "梯度消失", "梯度爆炸", "学习率", "优化器", "泛化", "自归一化", "门控",
     "遗忘门", "随时间反向传播", "长短期记忆网络", "门控循环单元", "拐点", "次微分", "交叉熵", "雅可比矩阵", "可学习参数", "次正规数", "上溢",
-    "下溢", "数值稳定", "反向传播",
+    "下溢", "数值稳定", "反向传播", "大语言模型", "隐藏宽度", "半精度",
 ]
 GLOSSARY_TERMS_EN = [
     "vanishing gradient", "exploding gradient", "hyperbolic tangent", "cross-entropy",
@@ -110,6 +110,10 @@ QUERIES = [(term, FIRST_SEEN[term], "glossary") for term in GLOSSARY_TERMS] + [
     ("高斯误差线性单元", GELU, "Chinese name"),
     ("SELU", SELU, "name"),
     ("缩放指数线性单元", SELU, "Chinese name"),
+    ("SwiGLU", GLU, "name"),
+    ("GeGLU", GLU, "name"),
+    ("ReGLU", GLU, "name"),
+    ("门控线性单元", GLU, "Chinese name"),
     # Mixed Chinese/English and compound queries.
     ("ReLU 死亡", RELU, "mixed"),
     ("GELU 近似", GELU, "mixed"),

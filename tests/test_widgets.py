@@ -103,3 +103,23 @@ def test_bad_arguments_are_refused():
         Explorer(vector)
     with pytest.raises(ValueError, match="exceed"):
         Explorer("sigmoid", z_step=30 / MAX_SAMPLES)
+
+
+@pytest.mark.parametrize("record", activations.GATED, ids=lambda r: r.name)
+def test_gated_unit_is_explored_as_a_times_its_gate(record):
+    """y = a g(wx + b): the value half a is a parameter (default 1); slopes are a g'."""
+    halves = [-1.0, 0.5, 2.0]
+    ex = Explorer(record, params={"a": halves})
+    gate = activations.get(record.gate)
+    gate_params = {k: v for k, v in record.params.items() if k in gate.params}
+    data = _data(ex.html())
+    z = data["z0"] + data["dz"] * np.arange(len(data["values"][0]))
+    for row, grads, a in zip(data["values"], data["grads"], halves):
+        np.testing.assert_allclose(row, a * gate.fn(z, **gate_params), rtol=5e-5, atol=1e-12)
+        np.testing.assert_allclose(grads, a * gate.grad(z, **gate_params), rtol=5e-5, atol=1e-12)
+    assert Explorer(record).readout_values(1.0, 0.0)["y"] == pytest.approx(
+        float(gate.fn(1.0, **gate_params)))
+    box = ex.widget()
+    box.sliders["a"].value = 2.0
+    assert "a = 2.0" in box.readout.value
+    assert f"y = {2 * float(gate.fn(1.0, **gate_params)):.4f}" in box.readout.value

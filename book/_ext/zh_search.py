@@ -8,7 +8,7 @@ finds nothing. This extension
 
 * collects, while the sources are read, the glossary's terms and every
   chapter and section title (from the doctrees), plus the Chinese names of
-  the activations in ``activations.ACTIVATIONS``;
+  the records in ``activations.ALL_RECORDS``;
 * writes their Chinese runs as a jieba user dictionary into the doctree
   directory and passes its path to the Chinese search language through
   ``html_search_options["dict"]`` (the option ``sphinx.search.zh`` reads);
@@ -170,16 +170,21 @@ def merge_phrases(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvi
 
 
 def activation_names() -> list[dict]:
-    """Each activation's registry name, aliases and Chinese name, from the package."""
-    from activations import ACTIVATIONS
+    """Each record's registry name, aliases, Chinese name and chapter, from the package."""
+    from activations import ALL_RECORDS
 
-    return [{"name": record.name, "aliases": list(record.aliases), "zh_name": record.zh_name}
-            for record in ACTIVATIONS]
+    return [{"name": record.name, "aliases": list(record.aliases), "zh_name": record.zh_name,
+             "chapter": chapter_of(record)} for record in ALL_RECORDS]
 
 
-def chapter_of(name: str) -> str:
-    """Docname of an activation's chapter (``leaky_relu`` -> ``book/functions/leaky-relu``)."""
-    return "book/functions/" + name.replace("_", "-")
+#: The chapter that treats a whole kind of record together.
+CHAPTER_OF_KIND = {"gated": "book/functions/glu"}
+
+
+def chapter_of(record) -> str:
+    """Docname of a record's chapter: its own (``leaky_relu`` -> ``book/functions/leaky-relu``),
+    or its kind's (the gated units share ``book/functions/glu``)."""
+    return CHAPTER_OF_KIND.get(record.kind, "book/functions/" + record.name.replace("_", "-"))
 
 
 def write_dictionary(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -218,7 +223,7 @@ def search_page_data(env: BuildEnvironment) -> dict:
     """
     chapters = {}
     for record in activation_names():
-        docname = chapter_of(record["name"])
+        docname = record["chapter"]
         if docname not in env.found_docs:
             logger.warning("zh_search: activation %r has no chapter %s", record["name"], docname)
             continue

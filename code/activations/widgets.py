@@ -61,7 +61,10 @@ class Explorer:
     Parameters
     ----------
     activation : str or Activation
-        Registry name or record (not a vector function such as softmax).
+        Registry name or record (not a vector function such as softmax). A
+        gated unit :math:`a\,g(b)` (the ``glu`` chapter) is explored as
+        :math:`y = a\,g(wx + b)` with the value half :math:`a` as one more
+        parameter (offer its values as ``params={"a": [...]}``; default 1).
     x_range : pair of float
         Plotted interval of :math:`x`.
     weight, bias : triple of float
@@ -95,11 +98,14 @@ class Explorer:
         self.record = get(activation)
         if self.record.vector:
             raise ValueError(f"Explorer needs an elementwise activation; {self.record.name} is not")
+        self.gated = self.record.kind == "gated"
+        # A gated unit's value half a is a parameter of the view, 1 by default.
+        self.defaults = {**self.record.params, **({"a": 1.0} if self.gated else {})}
         self.params = {name: list(values) for name, values in (params or {}).items()}
-        unknown = set(self.params) - set(self.record.params)
+        unknown = set(self.params) - set(self.defaults)
         if unknown:
             raise ValueError(f"{self.record.name} has no parameter(s) {sorted(unknown)}; "
-                             f"its parameters are {sorted(self.record.params)}")
+                             f"its parameters are {sorted(self.defaults)}")
         if any(len(values) == 0 for values in self.params.values()):
             raise ValueError("every parameter needs at least one value")
         self.x_range = (float(x_range[0]), float(x_range[1]))
@@ -124,28 +130,47 @@ class Explorer:
     # -- the mathematics, shared by both faces -------------------------------------------
 
     def _kwargs(self, setting: Mapping) -> dict:
-        return {**self.record.params, **setting}
+        return {**self.defaults, **setting}
+
+    def _f(self, z, kwargs):
+        """The explored function of one variable at ``z``: f(z), or a g(z) for a gated unit."""
+        if not self.gated:
+            return self.record.fn(z, **kwargs)
+        return self.record.fn(self._pairs(z, kwargs), **self._own(kwargs))[..., 0]
+
+    def _df(self, z, kwargs):
+        """Its derivative in z: f'(z), or a g'(z) (the gated gradient's second half)."""
+        if not self.gated:
+            return self.record.grad(z, **kwargs)
+        return self.record.grad(self._pairs(z, kwargs), **self._own(kwargs))[..., 1]
+
+    def _pairs(self, z, kwargs):
+        z = np.asarray(z, dtype=np.float64)
+        return np.stack([np.full_like(z, kwargs["a"]), z], axis=-1)
+
+    def _own(self, kwargs):
+        """The record's own keyword parameters (without the view's a)."""
+        return {k: v for k, v in kwargs.items() if k in self.record.params}
 
     def curves(self, w: float, b: float, **setting):
         r"""Exact :math:`y = f(wx+b)` and :math:`dy/dx = w f'(wx+b)` on the plotted grid."""
         z = w * self.x + b
         kwargs = self._kwargs(setting)
-        return self.record.fn(z, **kwargs), w * self.record.grad(z, **kwargs)
+        return self._f(z, kwargs), w * self._df(z, kwargs)
 
     def readout_values(self, w: float, b: float, **setting) -> dict:
         """:math:`y` and :math:`dy/dx` at the probe point, computed by the package."""
         z = w * self.probe + b
         kwargs = self._kwargs(setting)
-        return {"y": float(self.record.fn(z, **kwargs)),
-                "dydx": float(w * self.record.grad(z, **kwargs))}
+        return {"y": float(self._f(z, kwargs)), "dydx": float(w * self._df(z, kwargs))}
 
     def _default_y_range(self):
         w_max = max(map(abs, self.weight[:2]))
         lows, highs = [], []
         for setting in self.settings:
             kwargs = self._kwargs(setting)
-            value = self.record.fn(self.x, **kwargs)
-            slope = w_max * np.max(np.abs(self.record.grad(self.x, **kwargs)))
+            value = self._f(self.x, kwargs)
+            slope = w_max * np.max(np.abs(self._df(self.x, kwargs)))
             lows.append(min(value.min(), -slope))
             highs.append(max(value.max(), slope))
         low, high = min(lows), max(highs)
@@ -239,8 +264,8 @@ class Explorer:
         tables = {"values": [], "grads": []}
         for setting in self.settings:
             kwargs = self._kwargs(setting)
-            tables["values"].append(_sig(self.record.fn(self.z, **kwargs)))
-            tables["grads"].append(_sig(self.record.grad(self.z, **kwargs)))
+            tables["values"].append(_sig(self._f(self.z, kwargs)))
+            tables["grads"].append(_sig(self._df(self.z, kwargs)))
         return {
             "name": self.record.name, "probe": self.probe,
             "x": [self.x_range[0], self.x_range[1], int(self.x.size)],
@@ -262,7 +287,7 @@ class Explorer:
 
     def html(self) -> str:
         """The self-contained HTML fallback (inline SVG, sliders, script; no URLs)."""
-        defaults = {n: self.record.params[n] for n in self.params}
+        defaults = {n: self.defaults[n] for n in self.params}
         w0, b0 = 1.0, 0.0
         sliders = [self._slider("w", *self.weight, w0, "weight w"),
                    self._slider("b", *self.bias, b0, "bias b")]
@@ -299,7 +324,7 @@ class Explorer:
         param_sliders = {
             name: widgets.SelectionSlider(
                 options=[(str(v), v) for v in values], description=name,
-                value=self.record.params[name] if self.record.params[name] in values
+                value=self.defaults[name] if self.defaults[name] in values
                 else values[0])
             for name, values in self.params.items()
         }

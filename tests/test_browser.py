@@ -204,7 +204,9 @@ def test_chinese_search_finds_the_sigmoid_chapter(open_page):
     visit = open_page(f"search.html?q={quote('饱和')}", wait_for_math=False)
     page = visit.page
     results = page.locator("#search-results ul.search li a")
-    results.first.wait_for()
+    # Sphinx adds the result lines one by one and writes its status line when done.
+    page.wait_for_function("() => typeof Search !== 'undefined' && Search.status"
+                           " && Search.status.innerText.trim().length > 0")
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(f"{SIGMOID}.html" in href for href in hrefs), hrefs
     assert visit.problems() == {}

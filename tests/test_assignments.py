@@ -42,12 +42,6 @@ from tests.test_wrong_answers import FIXTURES, ROOT, WRONG_DIR, assignments
 FIXTURE_CHAPTERS = {"squares": FIXTURES / "notebooks" / "squares.ipynb"}
 TAGGED = {path.stem: path for path in assignments.book_notebooks() if assignments.is_tagged(path)}
 CHAPTERS = {**FIXTURE_CHAPTERS, **TAGGED}
-#: Chapters graded with a third submission (a wrong first exercise and an endless
-#: loop). How nbgrader scores a failing check and cuts a loop does not depend on
-#: the chapter, and every chapter's checks meet wrong answers in
-#: tests/test_wrong_answers.py, so the fixture and one real chapter suffice; each
-#: further chapter would cost one more run of its notebook plus the loop's timeout.
-MIXED_CHAPTERS = ("squares", "sigmoid")
 
 #: Shortest per-cell timeout used for the endless-loop submission. The test
 #: uses max(this, LOOP_MARGIN x the slowest cell of the reference run), so that
@@ -191,8 +185,8 @@ class Grades:
     max_score: dict[str, float]      # student -> max score (nbgrader export)
     cells: dict[str, dict[str, float]]  # student -> grade id -> score (gradebook)
     slowest_reference_cell_s: float
-    loop_timeout_s: int | None       # None: no mixed submission graded
-    loop_cut: bool | None
+    loop_timeout_s: int
+    loop_cut: bool
     seconds: float
 
 
@@ -242,9 +236,7 @@ def graded_exercises(found):
     return [ex for ex in found.exercises if ex.graded]
 
 
-def round_trip(course: Path, slug: str, found, mixed: bool) -> Grades:
-    """Grade the book's solutions and the release as handed out; with ``mixed``, also a
-    submission with a wrong first exercise and an endless loop."""
+def round_trip(course: Path, slug: str, found) -> Grades:
     started = time.perf_counter()
     source = nbformat.read(course / "source" / slug / f"{slug}.ipynb", as_version=4)
     reference = solutions_by_grade_id(source)
@@ -255,25 +247,8 @@ def round_trip(course: Path, slug: str, found, mixed: bool) -> Grades:
     autograded = course / "autograded"
     reference_nb = json.loads((autograded / "reference" / slug / f"{slug}.ipynb").read_text())
     slowest = max(cell_seconds(c) for c in reference_nb["cells"] if c["cell_type"] == "code")
-    loop_timeout = loop_cut = None
-    if mixed:
-        loop_timeout = max(LOOP_TIMEOUT_MIN_S, int(LOOP_MARGIN * slowest) + 1)
-        loop_cut = grade_mixed(course, slug, found, reference, loop_timeout)
-    students = ("reference", "untouched", "mixed") if mixed else ("reference", "untouched")
+    loop_timeout = max(LOOP_TIMEOUT_MIN_S, int(LOOP_MARGIN * slowest) + 1)
 
-    nbgrader(course, "export")
-    total, max_score = {}, {}
-    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["assignment"] == slug:
-                total[row["student_id"]] = float(row["score"])
-                max_score[row["student_id"]] = float(row["max_score"])
-    return Grades(total, max_score, cell_scores(course, slug, found, students), slowest,
-                  loop_timeout, loop_cut, time.perf_counter() - started)
-
-
-def grade_mixed(course: Path, slug: str, found, reference: dict, loop_timeout: int) -> bool:
-    """Submit and grade "mixed" (first exercise wrong, a later one loops); True if the loop was cut."""
     exercises = graded_exercises(found)
     wrong_ex, loop_ex = exercises[0], exercises[min(1, len(exercises) - 1)]
     mixed = dict(reference)
@@ -284,14 +259,23 @@ def grade_mixed(course: Path, slug: str, found, reference: dict, loop_timeout: i
     mixed[loop_id] = mixed[loop_id] + LOOP
     submit(course, slug, "mixed", mixed)
     nbgrader(course, "autograde", slug, "--student=mixed", f"--Execute.timeout={loop_timeout}")
-    mixed_nb = nbformat.read(course / "autograded" / "mixed" / slug / f"{slug}.ipynb",
-                             as_version=4)
+    mixed_nb = nbformat.read(autograded / "mixed" / slug / f"{slug}.ipynb", as_version=4)
     loop_cell = next(c for c in mixed_nb.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") == loop_id)
-    return any(o.get("output_type") == "error" for o in loop_cell.outputs)
+    loop_cut = any(o.get("output_type") == "error" for o in loop_cell.outputs)
+
+    nbgrader(course, "export")
+    total, max_score = {}, {}
+    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["assignment"] == slug:
+                total[row["student_id"]] = float(row["score"])
+                max_score[row["student_id"]] = float(row["max_score"])
+    return Grades(total, max_score, cell_scores(course, slug, found), slowest, loop_timeout,
+                  loop_cut, time.perf_counter() - started)
 
 
-def cell_scores(course: Path, slug: str, found, students) -> dict[str, dict[str, float]]:
+def cell_scores(course: Path, slug: str, found) -> dict[str, dict[str, float]]:
     """Per graded cell, from nbgrader's gradebook (export only gives totals)."""
     from nbgrader.api import Gradebook
 
@@ -300,7 +284,7 @@ def cell_scores(course: Path, slug: str, found, students) -> dict[str, dict[str,
     try:
         scores = {}
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-            for student in students:
+            for student in ("reference", "untouched", "mixed"):
                 scores[student] = {
                     g.grade_id: gradebook.find_grade(g.grade_id, slug, slug, student).score
                     for ex in found.exercises for g in ex.graded}
@@ -320,19 +304,16 @@ def test_nbgrader_round_trip(slug, built, tmp_path):
     shutil.copytree(built_course, course)
     exercises = graded_exercises(found)
     assert exercises, f"{slug}: no graded exercise"
-    mixed = slug in MIXED_CHAPTERS
-    grades = round_trip(course, slug, found, mixed)
+    grades = round_trip(course, slug, found)
     points = float(found.points)
     GRADE_TABLE.append(
         f"{slug}: reference {grades.total['reference']:g}/{points:g}, untouched "
-        f"{grades.total['untouched']:g}"
-        + (f", wrong+looping {grades.total['mixed']:g} (loop cut at {grades.loop_timeout_s} s)"
-           if mixed else "")
-        + f"; slowest honest cell {grades.slowest_reference_cell_s:.1f} s; {grades.seconds:.0f} s")
+        f"{grades.total['untouched']:g}, wrong+looping {grades.total['mixed']:g} "
+        f"(loop cut at {grades.loop_timeout_s} s; slowest honest cell "
+        f"{grades.slowest_reference_cell_s:.1f} s; {grades.seconds:.0f} s)")
     print(GRADE_TABLE[-1])
 
-    students = ("reference", "untouched", "mixed") if mixed else ("reference", "untouched")
-    assert grades.max_score == {s: points for s in students}
+    assert grades.max_score == {s: points for s in ("reference", "untouched", "mixed")}
     # The book's own solutions get full marks, cell by cell.
     assert grades.total["reference"] == points
     assert all(score == g.points for ex in exercises for g in ex.graded
@@ -340,25 +321,17 @@ def test_nbgrader_round_trip(slug, built, tmp_path):
     # The release as handed out is graded (no crash) and scores 0 on every graded cell.
     assert grades.total["untouched"] == 0
     assert set(grades.cells["untouched"].values()) == {0}
-    # The configured per-cell timeout leaves a margin over the slowest honest cell.
-    assert assignments.CELL_TIMEOUT_S >= TIMEOUT_MARGIN * grades.slowest_reference_cell_s
-    if not mixed:
-        return
     # Wrong answer: that exercise loses points; the loop is cut off and what follows is graded.
-    wrong_ex = exercises[0]
-    cells = grades.cells["mixed"]
-    assert sum(cells[g.grade_id] for g in wrong_ex.graded) < wrong_ex.points
+    wrong_ex, loop_ex = exercises[0], exercises[min(1, len(exercises) - 1)]
+    mixed = grades.cells["mixed"]
+    assert sum(mixed[g.grade_id] for g in wrong_ex.graded) < wrong_ex.points
     assert grades.loop_cut, f"{slug}: the endless loop was not cut off by the timeout"
     for exercise in exercises[1:]:
-        assert sum(cells[g.grade_id] for g in exercise.graded) == exercise.points, exercise.label
+        assert sum(mixed[g.grade_id] for g in exercise.graded) == exercise.points, exercise.label
     if len(exercises) > 1:
         assert 0 < grades.total["mixed"] < points
-
-
-def test_mixed_chapters_exist():
-    """The chapters graded with a wrong and looping submission are real, tagged chapters."""
-    assert set(MIXED_CHAPTERS) <= set(CHAPTERS)
-    assert any(slug in TAGGED for slug in MIXED_CHAPTERS)
+    # The configured per-cell timeout leaves a margin over the slowest honest cell.
+    assert assignments.CELL_TIMEOUT_S >= TIMEOUT_MARGIN * grades.slowest_reference_cell_s
 
 
 #: While the chapters are being tagged, an untagged chapter is reported as an

@@ -272,3 +272,12 @@ def assert_ulp_close(actual, desired, dtype, ulps: float, abs_floor: float = 0.0
             f"(abs floor {abs_floor:g}); first: got {np.ravel(actual)[i]!r}, "
             f"expected {np.ravel(desired)[i]!r} ({np.ravel(dist)[i]:.3g} ULP)"
         )
+
+
+def pytest_sessionstart(session):
+    """Start this run's record of nbgrader grades afresh (once: in the controller, not per worker)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.test_assignments import GRADES_FILE
+
+    GRADES_FILE.unlink(missing_ok=True)

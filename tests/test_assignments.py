@@ -293,8 +293,10 @@ def cell_scores(course: Path, slug: str, found) -> dict[str, dict[str, float]]:
         os.environ["PATH"] = saved
 
 
-#: One line per chapter graded in this run (printed at the end with -s; the report's table).
+#: One line per chapter graded in this run (printed with -s; the report's table), also
+#: appended to this file, which a run starts afresh (tests/conftest.py).
 GRADE_TABLE: list[str] = []
+GRADES_FILE = ROOT / "_build" / "nbgrader-grades.txt"
 
 
 @pytest.mark.parametrize("slug", sorted(CHAPTERS))
@@ -312,6 +314,9 @@ def test_nbgrader_round_trip(slug, built, tmp_path):
         f"(loop cut at {grades.loop_timeout_s} s; slowest honest cell "
         f"{grades.slowest_reference_cell_s:.1f} s; {grades.seconds:.0f} s)")
     print(GRADE_TABLE[-1])
+    GRADES_FILE.parent.mkdir(exist_ok=True)
+    with open(GRADES_FILE, "a", encoding="utf-8") as record:
+        record.write(GRADE_TABLE[-1] + "\n")
 
     assert grades.max_score == {s: points for s in ("reference", "untouched", "mixed")}
     # The book's own solutions get full marks, cell by cell.

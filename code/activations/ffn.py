@@ -37,7 +37,7 @@ import math
 import numpy as np
 
 from . import get
-from .nets import Report, get_loss, init_weights, resolve_seeds
+from .nets import Report, _norm, _transpose, get_loss, init_weights, resolve_seeds
 
 __all__ = ["hidden_width", "parameter_count", "matmul_flops", "activation_flops", "FLOPS_PER_UNIT",
            "FFNNet"]
@@ -123,13 +123,9 @@ def activation_flops(name: str, hidden: int, tokens: int = 1) -> int:
     return FLOPS_PER_UNIT[name] * hidden * tokens
 
 
-def _t(a):
-    return np.swapaxes(a, -1, -2)
-
-
 def _norms(matrices):
     """Frobenius norm of each replica's matrix, layers on the last axis: ``(K, L)``."""
-    return np.stack([np.linalg.norm(m, axis=(-2, -1)) for m in matrices], axis=-1)
+    return np.stack([_norm(m) for m in matrices], axis=-1)
 
 
 class FFNNet:
@@ -311,17 +307,17 @@ class FFNNet:
         """
         X, *blocks, h_last = self._cache
         delta = np.asarray(dlogits, dtype=self.dtype)
-        grads = {"W_out": _t(h_last) @ delta, "b_out": delta.sum(axis=-2, keepdims=True)}
-        dh = delta @ _t(self.params["W_out"])
+        grads = {"W_out": _transpose(h_last) @ delta, "b_out": delta.sum(axis=-2, keepdims=True)}
+        dh = delta @ _transpose(self.params["W_out"])
         for l in reversed(range(self.n_blocks)):
             h, z, u = blocks[l]
-            grads[f"W2_{l}"] = _t(u) @ dh
-            dz = self._phi_backward(z, dh @ _t(self.params[f"W2_{l}"]))
-            grads[f"W1_{l}"] = _t(h) @ dz
-            dh = dh + dz @ _t(self.params[f"W1_{l}"])
+            grads[f"W2_{l}"] = _transpose(u) @ dh
+            dz = self._phi_backward(z, dh @ _transpose(self.params[f"W2_{l}"]))
+            grads[f"W1_{l}"] = _transpose(h) @ dz
+            dh = dh + dz @ _transpose(self.params[f"W1_{l}"])
         if X.ndim == 2:                     # one batch shared by every replica
             X = np.broadcast_to(X, (self.n_replicas,) + X.shape)
-        grads["W_in"] = _t(X) @ dh
+        grads["W_in"] = _transpose(X) @ dh
         grads = {key: grads[key] for key in self.params}
         names = ["W_in", *[f"W{i}_{l}" for l in range(self.n_blocks) for i in (1, 2)], "W_out"]
         empty = np.zeros(0)

@@ -37,14 +37,7 @@ def best_time(fn, *args, repeats=5):
     >>> best_time(np.sort, np.arange(1000.0)) > 0
     True
     """
-    if repeats < 1:
-        raise ValueError(f"best_time(): repeats must be at least 1; got {repeats}")
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return min(_times("best_time", fn, args, repeats))
 
 
 def median_time(fn, *args, repeats=7):
@@ -60,11 +53,16 @@ def median_time(fn, *args, repeats=7):
     >>> median_time(np.sort, np.arange(1000.0), repeats=3) > 0
     True
     """
+    return float(statistics.median(_times("median_time", fn, args, repeats)))
+
+
+def _times(caller: str, fn, args, repeats: int) -> list[float]:
+    """Seconds of each of ``repeats`` calls ``fn(*args)``; ``caller`` names the error."""
     if repeats < 1:
-        raise ValueError(f"median_time(): repeats must be at least 1; got {repeats}")
+        raise ValueError(f"{caller}(): repeats must be at least 1; got {repeats}")
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn(*args)
         times.append(time.perf_counter() - start)
-    return float(statistics.median(times))
+    return times

@@ -57,7 +57,7 @@ def test_verdict_boxes_are_well_formed(path):
             problems.append(f"{where}: exactly one **结论：成立/有条件成立/不成立**, got {verdicts}")
         elif verdicts[0] == "有条件成立" and "条件" not in body.split("有条件成立", 1)[1]:
             problems.append(f"{where}: 有条件成立 must state its condition")
-        if "**证据**" not in body or "{glue" not in body:
+        if "**证据**" not in body or "{eval}" not in body:
             problems.append(f"{where}: **证据** with at least one glued number")
         if not re.search(r":name:\s*claim-[\w-]+", body):
             problems.append(f"{where}: a :name: claim-… label for the guide to link")

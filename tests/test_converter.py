@@ -101,7 +101,8 @@ def test_plain_markdown_roles():
     assert assignments.plain_markdown("见 {cite:p}`a2020,b2019`", cites) == \
         "见 （A et al., 2020; B, 2019）"
     assert assignments.plain_markdown("{cite:t}`b2019` 指出", cites) == "B, 2019 指出"
-    assert assignments.plain_markdown("误差 {glue:text}`err:.2f` ULP", cites) == "误差 `err` ULP"
+    assert assignments.plain_markdown('误差 {eval}`f"{glued.err:.2f}"` ULP', cites) == "误差 `err` ULP"
+    assert assignments.plain_markdown("在 {eval}`glued.x0` 处", cites) == "在 `x0` 处"
     assert assignments.plain_markdown("见{ref}`第 3 节 <sec-x>`", cites) == "见第 3 节"
     assert assignments.plain_markdown("{doc}`api`", cites) == "`api`"
 

@@ -105,6 +105,40 @@ def test_notebook_ran_in_the_site_build(notebook, execution_cache):
     assert seconds > 0, f"{notebook.name}: the cache has no execution time"
 
 
+#: An inline expression in a Markdown cell: {eval}`...` (activations.prose).
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
+
+
+@pytest.mark.site
+@pytest.mark.xdist_group("site")
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_quoted_number_is_glued_above_its_sentence(notebook, execution_cache):
+    """JupyterLab evaluates a Markdown cell's {eval} roles when Run All reaches the cell.
+
+    So every value the text quotes must be glued by a code cell above that
+    text; one glued further down shows as an error in the learner's notebook
+    (the site, which reads all glued values at once, would not notice).
+    """
+    import nbformat
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    from activations.prose import glued_names
+
+    _, executed = execution_cache.merge_match_into_notebook(nbformat.read(notebook, as_version=4))
+    glued_in: dict[str, int] = {}
+    late = []
+    for index, cell in enumerate(executed.cells):
+        if cell.cell_type == "code":
+            for key, _ in extract_glue_data_cell(cell):
+                glued_in.setdefault(key, index)
+            continue
+        for expression in EVAL_ROLE.findall(cell.source):
+            for name in glued_names(expression):
+                if glued_in.get(name, len(executed.cells)) > index:
+                    late.append(f"cell {index}: {name} (glued in cell {glued_in.get(name)})")
+    assert not late, f"{notebook.name}: quoted before the code that glues it: {late}"
+
+
 @pytest.mark.parametrize("notebook", EXPERIMENTS, ids=lambda path: str(path.relative_to(ROOT)))
 def test_experiment_notebook_holds_under_another_base_seed(notebook):
     """The same notebook with every random number drawn anew: its asserts must still hold."""

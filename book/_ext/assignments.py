@@ -49,6 +49,8 @@ from typing import Iterable
 
 import nbformat
 
+from activations.prose import glued_names
+
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 BIBLIOGRAPHY = BOOK / "references.bib"
@@ -370,7 +372,7 @@ def plain_markdown(text: str, citations: dict[str, str]) -> str:
     """Rewrite MyST roles as Markdown that JupyterLab renders.
 
     Citations become "(Author et al., year)", a glued number becomes the name
-    of the variable that holds it (the student computes it by running the
+    it was glued under (the student computes it by running the
     notebook), cross-references keep their text.
     """
     def role(match):
@@ -379,8 +381,8 @@ def plain_markdown(text: str, citations: dict[str, str]) -> str:
             keys = [k.strip() for k in content.split(",")]
             cited = "; ".join(citations.get(k, k) for k in keys)
             return f"（{cited}）" if name == "cite:p" else cited
-        if name.startswith("glue"):
-            return f"`{content.split(':')[0]}`"
+        if name == "eval":  # {eval}`f"{glued.err:.2f}"` (activations.prose) -> `err`
+            return " ".join(f"`{glued}`" for glued in glued_names(content))
         text = re.match(r"^(.*?)\s*<[^>]*>$", content)
         if text and text.group(1):
             return text.group(1)

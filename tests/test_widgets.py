@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -68,6 +69,23 @@ def test_mimebundle_offers_widget_and_html(explorer):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"] == explorer.html()
     assert bundle["text/plain"] == repr(explorer)
+    assert bundle["image/svg+xml"] == explorer.static_svg()
+
+
+def test_static_image_is_the_opening_state_as_a_standalone_svg():
+    # The PDF shows this image (neither the widget nor the page's script runs there),
+    # so it must be a complete SVG document drawing what the site opens with.
+    ex = Explorer("leaky_relu", params={"negative_slope": [0.0, 0.01, 0.3]})
+    root = ElementTree.fromstring(ex.static_svg())
+    svg = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{svg}svg"
+    assert not list(root.iter(f"{svg}script")) and not list(root.iter(f"{svg}foreignObject"))
+    paths = {p.get("class"): p.get("d") for p in root.iter(f"{svg}path")}
+    value, slope = ex.curves(1.0, 0.0, negative_slope=0.01)
+    assert paths == {"act-value": ex._path(value), "act-grad": ex._path(slope)}
+    lines = [t.text for t in root.iter(f"{svg}text")]
+    assert "w = 1.00, b = 0.00, negative_slope = 0.01" in lines
+    assert "at x = 1: y = 1.0000, dy/dx = 1.0000" in lines
 
 
 def test_activation_parameters_get_index_sliders_and_rows():

@@ -223,15 +223,22 @@ class Explorer:
         return "".join(parts)
 
     def _svg(self, w: float, b: float, setting: Mapping) -> str:
+        name = html.escape(self.record.name)
+        return (
+            f'<svg viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" height="{_HEIGHT}" '
+            f'role="img" aria-label="{name}(w x + b) and its slope" '
+            f'style="font: 11px sans-serif; max-width: 100%; height: auto">'
+            f"{self._plot_svg(w, b, setting)}</svg>"
+        )
+
+    def _plot_svg(self, w: float, b: float, setting: Mapping) -> str:
+        """The inside of the plot's ``<svg>``: axes, both curves and their legend."""
         value, slope = self.curves(w, b, **setting)
         left, top = _MARGIN["left"], _MARGIN["top"]
         clip = f"{self.uid}-clip"
         name = html.escape(self.record.name)
         legend_y = top + 14
         return (
-            f'<svg viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" height="{_HEIGHT}" '
-            f'role="img" aria-label="{name}(w x + b) and its slope" '
-            f'style="font: 11px sans-serif; max-width: 100%; height: auto">'
             f'<defs><clipPath id="{clip}"><rect x="{left}" y="{top}" '
             f'width="{_WIDTH - left - _MARGIN["right"]}" '
             f'height="{_HEIGHT - top - _MARGIN["bottom"]}"/></clipPath></defs>'
@@ -244,7 +251,29 @@ class Explorer:
             f"y = {name}(w·x + b)</text>"
             f'<text x="{left + 8}" y="{legend_y + 15}" fill="{COLORS["derivative"]}">'
             f"dy/dx = w·{name}'(w·x + b)</text>"
-            "</svg>"
+        )
+
+    def static_svg(self) -> str:
+        """A standalone SVG image of the opening state, with the readout under the plot.
+
+        The face for output that runs neither a kernel nor a script (the PDF
+        of ``make pdf``): what the site shows before a slider moves, i.e.
+        :math:`w = 1`, :math:`b = 0` and every parameter at its opening value,
+        the readout line naming them. A complete SVG document (namespace,
+        black text) so that a converter such as ``rsvg-convert`` reads it.
+        """
+        w0, b0, setting = 1.0, 0.0, self._opening_setting()
+        # The readout's two halves (settings | values) on two lines: one is
+        # wider than the plot once the activation has a parameter.
+        lines = self.readout(w0, b0, **setting).split(" | ")
+        height = _HEIGHT + 16 * len(lines)
+        text = "".join(
+            f'<text x="{_MARGIN["left"]}" y="{_HEIGHT + 16 * i + 8}">{html.escape(line)}</text>'
+            for i, line in enumerate(lines))
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
+            f'width="{_WIDTH}" height="{height}" font-family="sans-serif" font-size="11">'
+            f'{self._plot_svg(w0, b0, setting)}<g font-family="monospace">{text}</g></svg>'
         )
 
     def readout(self, w: float, b: float, **setting) -> str:
@@ -278,6 +307,11 @@ class Explorer:
             **tables,
         }
 
+    def _opening_setting(self) -> dict:
+        """Each offered parameter's opening value: the record's default if offered, else the first."""
+        return {name: self.defaults[name] if self.defaults[name] in values else values[0]
+                for name, values in self.params.items()}
+
     def _slider(self, name: str, low, high, step, value, label: str) -> str:
         return (f'<label style="display:block">'
                 f'<span style="display:inline-block; min-width:8em">{html.escape(label)}</span>'
@@ -287,14 +321,13 @@ class Explorer:
 
     def html(self) -> str:
         """The self-contained HTML fallback (inline SVG, sliders, script; no URLs)."""
-        defaults = {n: self.defaults[n] for n in self.params}
+        defaults = self._opening_setting()
         w0, b0 = 1.0, 0.0
         sliders = [self._slider("w", *self.weight, w0, "weight w"),
                    self._slider("b", *self.bias, b0, "bias b")]
         for name, values in self.params.items():
-            index = values.index(defaults[name]) if defaults[name] in values else 0
-            defaults[name] = values[index]
-            sliders.append(self._slider(name, 0, len(values) - 1, 1, index, name))
+            sliders.append(self._slider(name, 0, len(values) - 1, 1,
+                                        values.index(defaults[name]), name))
         data = json.dumps(self._data(), separators=(",", ":")).replace("</", "<\\/")
         return (
             f'<div class="act-explorer" id="{self.uid}" style="margin: 0.5em 0">'
@@ -345,7 +378,10 @@ class Explorer:
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": repr(self), "text/html": self.html()}
+        # image/svg+xml serves the builders that show neither a widget nor HTML
+        # (LaTeX); the site and JupyterLab rank text/html and the widget above it.
+        bundle = {"text/plain": repr(self), "text/html": self.html(),
+                  "image/svg+xml": self.static_svg()}
         bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items()
                        if k != "text/plain"})
         return bundle

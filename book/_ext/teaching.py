@@ -184,11 +184,19 @@ class CourseworkTable(SphinxDirective):
             items += nodes.list_item("", nodes.paragraph(
                 "", "", nodes.Text(f"{KIND_NAMES[ex.kind]}："), *_inline(name),
                 nodes.Text(f"（{detail}）")))
-        graded = docname in getattr(self.env, "coursework_students", {})
-        total = str(found.points) if graded else "未标注"
         stem = Path(found.name).stem
-        student = (nodes.reference("", f"{stem}.ipynb", refuri=self._student_href(found.name))
-                   if graded else nodes.Text("—"))
+        if self.env.app.builder.format == "html":
+            graded = docname in getattr(self.env, "coursework_students", {})
+            student = nodes.reference("", f"{stem}.ipynb", refuri=self._student_href(found.name))
+        else:
+            # The PDF has no student notebooks to link to: it names the file
+            # `make assignments` writes (assignments/release/<slug>/) for a
+            # chapter tagged for grading.
+            graded = assignments.is_tagged(Path(self.env.srcdir, docname + ".ipynb"))
+            student = nodes.literal(text=f"{stem}.ipynb")
+        total = str(found.points) if graded else "未标注"
+        if not graded:
+            student = nodes.Text("—")
         return [[nodes.paragraph("", "", _doc_link(docname, title))], [items],
                 [nodes.paragraph(text=total)], [nodes.paragraph("", "", student)]]
 

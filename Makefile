@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test bench lab clean mutants assignments
+.PHONY: help book test test-lab bench lab clean mutants assignments
 
 # Browser assets the site serves itself (MathJax 3, the ipywidgets embed
 # manager), pinned by package-lock.json; npm writes this file on every install.
@@ -51,8 +51,17 @@ test: $(STAMP) $(NPM_STAMP)
 	@$(BWRAP_SETUP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# The learner's JupyterLab in headless Chromium (tests/test_lab.py): chapters
+# run, their MyST and quoted numbers rendered, the explorer's slider answered.
+# Not yet part of make test (issue 11).
+test-lab: $(STAMP)
+	$(BIN)/python -m tests.browser_path --ensure
+	$(BIN)/python -m pytest -p no:xdist -m lab tests/test_lab.py
+
+# Opens on the learner's start page (appendix 在 JupyterLab 中学习).
+LAB_START := appendix/jupyterlab.ipynb
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=book $(LAB_ROOT)
+	$(BIN)/jupyter lab --ServerApp.root_dir=book --LabApp.default_url=/lab/tree/$(LAB_START) $(LAB_ROOT)
 
 # nbgrader course folder from the chapters' exercises (book/_ext/assignments.py):
 # assignments/source/<slug>/ (with solutions) and assignments/release/<slug>/

@@ -40,11 +40,14 @@ class Cell:
 
 @lru_cache(maxsize=None)
 def chapter_paths() -> tuple:
-    """Notebooks of the book in reading order (``_toc.yml``)."""
+    """The chapters (notebooks of Parts I-III) in reading order (``_toc.yml``).
+
+    A notebook in the appendix (the learner's start page) is no chapter.
+    """
     paths = []
     for name in toc_docnames():
         path = ROOT / f"{name}.ipynb"
-        if path.exists():
+        if path.exists() and "appendix" not in path.parts:
             paths.append(path)
     return tuple(paths)
 

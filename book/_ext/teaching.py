@@ -168,7 +168,14 @@ class CourseworkTable(SphinxDirective):
                 logger.warning(f"[coursework] {error}", location=self.get_location())
                 continue
             rows.append(self._row(docname, nb, found))
-        return [_table(["章", "练习（类型 · 检查 / 隐藏测试 · 分值）", "总分", "学生版"], rows)]
+        table = _table(["章", "练习（类型 · 检查 / 隐藏测试 · 分值）", "总分", "学生版"], rows)
+        # For the PDF: the table is longer than a page (longtable breaks it)
+        # and the exercises need the widest column. The HTML writer skips the
+        # column spec and only carries the class name.
+        table["classes"].append("longtable")
+        widths = addnodes.tabular_col_spec(
+            spec=r"\X{5}{20}\X{9}{20}\X{2}{20}\X{4}{20}")
+        return [widths, table]
 
     def _row(self, docname, nb, found) -> list[list[nodes.Node]]:
         title = next((line[2:].strip() for cell in nb.cells if cell.cell_type == "markdown"

@@ -650,9 +650,9 @@ def binary_cross_entropy(logits, targets):
 
     .. math::
 
-        \mathcal L = \frac1N \sum_i \bigl[\operatorname{softplus}(z_i) - y_i z_i\bigr]
-                   = -\frac1N \sum_i \bigl[y_i \log\sigma(z_i) + (1-y_i)\log(1-\sigma(z_i))\bigr],
-        \qquad
+        \mathcal L &= \frac1N \sum_i \bigl[\operatorname{softplus}(z_i) - y_i z_i\bigr] \\
+                   &= -\frac1N \sum_i \bigl[y_i \log\sigma(z_i) + (1-y_i)\log(1-\sigma(z_i))\bigr],
+
         \frac{\partial\mathcal L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}
 
     Notes

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test test-lab bench lab clean mutants assignments
+.PHONY: help book test test-lab bench lab clean mutants assignments pdf
 
 # Browser assets the site serves itself (MathJax 3, the ipywidgets embed
 # manager), pinned by package-lock.json; npm writes this file on every install.
@@ -14,13 +14,14 @@ NPM_STAMP := node_modules/.package-lock.json
 # contention there (measured: a 20-layer sweep took 4.5 s with default
 # threads on a busy 2-core machine, 0.2 s with one), and pytest already runs
 # two workers. Learners' own sessions (make lab) keep the default.
-test book bench: export OPENBLAS_NUM_THREADS := 1
+test book pdf bench: export OPENBLAS_NUM_THREADS := 1
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 help:
 	@echo "make book   build the HTML book into _build/html (executes every notebook)"
-	@echo "make test   run the whole test suite (library, notebooks, site, browser)"
+	@echo "make test   run the whole test suite (library, notebooks, site, browser, PDF)"
+	@echo "make pdf    the whole book as one PDF: _build/latex/book.pdf (xelatex)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
 	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
 	@echo "make lab    open JupyterLab on book/"
@@ -41,6 +42,14 @@ $(NPM_STAMP): package.json package-lock.json
 # rebuild runs nothing); any warning or failing cell fails the build.
 book: $(STAMP) $(NPM_STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+# The whole book as one PDF, _build/latex/book.pdf (book/_ext/pdf.py): Sphinx's
+# LaTeX builder on the execution cache of make book (nothing runs again after
+# it), then xelatex. TeX, the fonts and rsvg-convert come from Debian: the
+# script installs what is missing when root (or passwordless sudo), else it
+# stops with one line naming the apt-get command.
+pdf: $(STAMP)
+	$(BIN)/python book/_ext/pdf.py
 
 # Two workers: the site and browser tests share one worker (xdist_group
 # "site"), so the book is built once while the library tests run beside it.

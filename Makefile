@@ -24,7 +24,8 @@ help:
 	@echo "make pdf    the whole book as one PDF: _build/latex/book.pdf (xelatex)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
 	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
-	@echo "make lab    open JupyterLab on book/"
+	@echo "make lab    open JupyterLab on book/ (start page: appendix/jupyterlab.ipynb)"
+	@echo "make test-lab  the JupyterLab browser test alone (part of make test)"
 	@echo "make assignments  nbgrader course in assignments/ (student versions in release/)"
 	@echo "make autograde ASSIGNMENT=<slug>  nbgrader autograde, each kernel confined (bubblewrap)"
 
@@ -62,7 +63,7 @@ test: $(STAMP) $(NPM_STAMP)
 
 # The learner's JupyterLab in headless Chromium (tests/test_lab.py): chapters
 # run, their MyST and quoted numbers rendered, the explorer's slider answered.
-# Not yet part of make test (issue 11).
+# Part of make test; this target runs it alone.
 test-lab: $(STAMP)
 	$(BIN)/python -m tests.browser_path --ensure
 	$(BIN)/python -m pytest -p no:xdist -m lab tests/test_lab.py

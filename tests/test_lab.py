@@ -34,6 +34,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from activations.prose import glued_names, shown_text
@@ -52,6 +53,7 @@ CHROMIUM_FLAGS = [
 RUN_ALL_TIMEOUT_S = 240
 START_TIMEOUT_S = 120
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
+EXERCISE_TITLE = re.compile(r"^```\{exercise\}[ \t]*(.+)$", re.M)
 RAW_MYST = ["{eval}", "{glue", "{cite", "```{", ":::", "solution-start", "solution-end",
             "{doc}", "{numref}", "{ref}", "{term}"]
 CHAPTERS = ["why/nonlinearity.ipynb", "functions/sigmoid.ipynb", "summary.ipynb",
@@ -76,6 +78,11 @@ def lab(tmp_path_factory):
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # No "get notified about Jupyter news?" toast over the screenshots.
+    notification = home / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env = dict(os.environ, HOME=str(home), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTER_CONFIG_DIR=str(home / "config"), OPENBLAS_NUM_THREADS="1",
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"))
@@ -122,7 +129,10 @@ def _open_and_run_all(browser, lab, path: str):
     page = context.new_page()
     page.set_default_timeout(START_TIMEOUT_S * 1000)
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
-    page.goto(f"{base}/lab/tree/{path}?token={token}")
+    # A workspace of its own, so JupyterLab does not restore the notebooks an
+    # earlier test opened (the current widget must be this notebook).
+    workspace = f"test-{secrets.token_hex(4)}"
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?reset&token={token}")
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
         " && window.jupyterapp.shell.currentWidget.sessionContext"
@@ -131,6 +141,22 @@ def _open_and_run_all(browser, lab, path: str):
         " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # Done when every code cell has an execution count and the kernel is idle again.
+    try:
+        _wait_for_run_all(page)
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            """() => { const panel = window.jupyterapp.shell.currentWidget;
+                 const cells = panel.content.model.toJSON().cells;
+                 return {kernel: panel.sessionContext.session.kernel.status,
+                         waiting: cells.map((c, i) => [i, c.cell_type, c.execution_count])
+                                       .filter(c => c[1] === 'code' && c[2] === null)
+                                       .map(c => c[0])}; }""")
+        pytest.fail(f"{path}: Run All did not finish in {RUN_ALL_TIMEOUT_S} s: {state}")
+    page.wait_for_timeout(1500)  # the last Markdown cells render their expressions
+    return page
+
+
+def _wait_for_run_all(page):
     page.wait_for_function(
         """() => {
           const panel = window.jupyterapp.shell.currentWidget;
@@ -139,8 +165,6 @@ def _open_and_run_all(browser, lab, path: str):
           return failed || (cells.every(c => c.execution_count !== null)
               && panel.sessionContext.session.kernel.status === 'idle');
         }""", timeout=RUN_ALL_TIMEOUT_S * 1000, polling=1000)
-    page.wait_for_timeout(1500)  # the last Markdown cells render their expressions
-    return page
 
 
 def _notebook_json(page) -> dict:
@@ -192,11 +216,16 @@ def test_a_chapter_reads_in_jupyterlab_as_on_the_site(browser, lab, path):
                 missing.append(f"{expression} -> {shown!r}")
     assert not missing, f"{path}: quoted numbers not shown in their sentences: {missing[:10]}"
 
-    if any("```{exercise}" in source for source in sources):
-        boxes = page.locator(".jp-Notebook .myst-exercise, .jp-Notebook aside")
-        assert boxes.count() > 0, f"{path}: exercises are not rendered as boxes"
+    # Each exercise shows its title (the directive line itself is gone, above).
+    exercises = [(index, title) for index, source in enumerate(sources)
+                 for title in EXERCISE_TITLE.findall(source)]
+    untitled = [title for index, title in exercises if title not in rendered[index]]
+    assert not untitled, f"{path}: exercises not rendered with their titles: {untitled}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = Path(path).stem
+    if exercises:  # the first exercise, with the prose above it
+        page.locator(".jp-Notebook .jp-MarkdownCell").nth(exercises[0][0]).evaluate(
+            "cell => cell.scrollIntoView({block: 'end'})")
     page.screenshot(path=str(SCREENSHOTS / f"lab-{name}.png"), full_page=False)
     page.context.close()
 
@@ -207,10 +236,13 @@ def test_the_explorer_answers_its_slider_through_the_kernel(browser, lab):
     slider.scroll_into_view_if_needed()
     readout = page.locator(".jp-Notebook .widget-label").last
     before = readout.inner_text()
-    handle = slider.locator(".noUi-handle, .slider-container").first
-    handle.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    # Drag the handle as a learner would (ipywidgets 8 sliders are noUiSlider).
+    box = slider.locator(".noUi-handle").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y, steps=6)
+    page.mouse.up()
     page.wait_for_function(
         "([el, before]) => el.innerText !== before", arg=[readout.element_handle(), before],
         timeout=30_000)

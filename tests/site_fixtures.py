@@ -125,3 +125,29 @@ def site_url(built_site: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+#: Headless Chromium as root on a closed network: without the background
+#: networking flags it keeps trying to reach outside hosts at every start.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (found by :mod:`tests.browser_path`) driven by Playwright."""
+    from tests.browser_path import find_browser
+
+    return playwright.chromium.launch(executable_path=find_browser(), args=CHROMIUM_FLAGS)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

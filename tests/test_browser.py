@@ -17,20 +17,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.browser_path import find_browser
 
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
-    SCREENSHOTS, build_result, built_site, site_url, toc_docnames)
+    SCREENSHOTS, browser, build_result, built_site, site_url, toc_docnames)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-CHROMIUM = find_browser()
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TOC = toc_docnames()
 SIGMOID = "book/functions/sigmoid"
@@ -60,13 +52,6 @@ class Visit:
             "failed local requests": self.bad_responses,
         }.items() if value}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -35,19 +35,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 from activations.prose import glued_names, shown_text
-from tests.browser_path import find_browser
-from tests.site_fixtures import SCREENSHOTS
+from tests.site_fixtures import SCREENSHOTS, browser  # noqa: F401 (fixture used by name)
 
 pytestmark = [pytest.mark.lab, pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 #: A chapter's Run All on a shared 2-core machine (DESIGN section 8: 15 s each
 #: on a quiet machine; the rest of the suite runs beside this test).
 RUN_ALL_TIMEOUT_S = 240
@@ -112,14 +106,6 @@ def lab(tmp_path_factory):
         server.kill()
     log.close()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=find_browser(),
-                                              args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def _open_and_run_all(browser, lab, path: str):

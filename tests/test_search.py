@@ -30,9 +30,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.book_sources import glossary_first_seen
-from tests.browser_path import find_browser
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
-    BUILD, _QuietHandler, build_result, built_site, site_url)
+    BUILD, _QuietHandler, browser, build_result, built_site, launch_chromium, site_url)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -133,10 +132,6 @@ QUERIES = [(term, FIRST_SEEN[term], "glossary") for term in GLOSSARY_TERMS] + [
 #: Not in the book: the page must say so and offer indexed words instead.
 MISSPELLED = ("sigmiod", "sigmoid")
 
-BROWSER_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 TIMEOUT_MS = 60_000
 RESULT_LINKS = "#search-results ul.search > li > a"
 #: Sphinx writes this line once the result list is complete (or empty).
@@ -204,14 +199,6 @@ def shares(ranked: list[dict]) -> dict:
     return {"queries": count, "top1": first, "top3": top3,
             "top1_share": round(first / count, 3), "top3_share": round(top3 / count, 3)}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=find_browser(),
-                                              args=BROWSER_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(params=["http", "file"])
@@ -383,7 +370,7 @@ def _served(html: Path):
 def main(html: Path) -> None:
     """Print the shares (and every miss) for the site built in ``html``, over http."""
     with sync_playwright() as playwright, _served(html) as base:
-        chromium = playwright.chromium.launch(executable_path=find_browser(), args=BROWSER_FLAGS)
+        chromium = launch_chromium(playwright)
         tab = SearchPage(chromium, base)
         ranked = rank_all(tab.search)
         chromium.close()

@@ -224,16 +224,22 @@ def test_references_hold_every_bibliography_entry(pages):
     assert len(entries) == len(re.findall(r"^@\w+\{", bib, re.M)) > 0
 
 
-def test_fonts_are_the_named_ones_and_embedded(pdf):
+def pdf_fonts(pdf: Path) -> list[tuple[str, bool]]:
+    """(font name without its subset tag, embedded?) for every font ``pdffonts`` lists."""
     listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                              check=True).stdout.splitlines()[2:]
     fonts = []
     for line in listing:
-        name = line.split()[0]
-        # Columns from the right: emb sub uni object-number generation.
-        emb = line.split()[-5]
-        fonts.append((name.split("+", 1)[-1], emb))
-    assert [name for name, emb in fonts if emb != "yes"] == [], "every font embedded"
+        columns = line.split()
+        # The type column may hold spaces ("CID Type 0C"); counted from the
+        # right the columns are: emb sub uni object-number generation.
+        fonts.append((columns[0].split("+", 1)[-1], columns[-5] == "yes"))
+    return fonts
+
+
+def test_fonts_are_the_named_ones_and_embedded(pdf):
+    fonts = pdf_fonts(pdf)
+    assert [name for name, embedded in fonts if not embedded] == [], "every font embedded"
     names = {name for name, _ in fonts}
     assert any(name.startswith("NotoSerifCJK") for name in names), names
     assert any(name.startswith("NotoSansCJK") for name in names), names

@@ -48,7 +48,9 @@ STEM = "book"
 #: An overfull line wider than this is a visible defect (text in the margin).
 OVERFULL_LIMIT_PT = 20.0
 
-_OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[0-9.]+)pt too wide\)(?P<where>.*)$", re.M)
+#: An overfull line, and the next log line: the start of its text.
+_OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[0-9.]+)pt too wide\)(?P<where>.*)\n(?P<text>.*)$",
+                       re.M)
 _MISSING = re.compile(r"^Missing character: There is no (?P<char>.+?) \(U\+(?P<code>[0-9A-F]+)\)"
                       r" in font (?P<font>[^!]+)!", re.M)
 #: A TeX error as -file-line-error reports it, with the line of context after it.
@@ -167,7 +169,8 @@ def read_log(path: Path = LATEX / f"{STEM}.log") -> LogReport:
     return LogReport(
         pages=int(pages["pages"]) if pages else None,
         missing=sorted({(m["char"], m["code"], m["font"].strip()) for m in _MISSING.finditer(text)}),
-        overfull=[(float(m["pt"]), m["where"].strip()) for m in _OVERFULL.finditer(text)],
+        overfull=[(float(m["pt"]), f'{m["where"].strip()}: {m["text"].strip()}')
+                  for m in _OVERFULL.finditer(text)],
     )
 
 

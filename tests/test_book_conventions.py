@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
 
-from tests.book_sources import cells, chapter_paths, part_two_paths
+from tests.book_sources import ROOT, cells, chapter_paths, part_two_paths
 
 CHAPTERS = chapter_paths()
 PART_TWO = part_two_paths()
@@ -126,3 +127,80 @@ def test_bibliography_keys_are_unique():
     keys = Counter(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
     assert len(keys) > 20, "no bibliography entries found"
     assert [key for key, count in keys.items() if count > 1] == []
+
+
+# --- Citations (README "Citations"; book/_ext/lab_citations.py) ------------------------
+
+NOTEBOOKS = tuple(sorted((ROOT / "book").rglob("*.ipynb")))
+
+
+@functools.cache
+def _lab_citations():
+    """book/_ext/lab_citations.py and the bibliography it read (parsed once)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import lab_citations
+
+    return lab_citations, lab_citations.load_citations()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_citations_read_as_citations_in_jupyterlab(path):
+    """A notebook cites with a link whose text is the citation, never a bare role.
+
+    jupyterlab-myst shows a ``{cite:p}`` role as its raw key; the link's text is
+    what a learner reads there, so it must be the bibliography's author and year.
+    """
+    lab_citations, citations = _lab_citations()
+    problems = []
+    for cell in cells(path):
+        if cell.kind != "markdown":
+            continue
+        if re.search(r"\{cite(:\w+)?\}`", cell.source):
+            problems.append(f"{cell.where}: a {{cite}} role (write the citation link)")
+        for link in lab_citations.LINK.finditer(cell.source):
+            unknown = [k for k in link["keys"].split(",") if k not in citations]
+            expected = lab_citations.citation_text(link["kind"], link["keys"], citations)
+            if unknown:
+                problems.append(f"{cell.where}: keys not in references.bib: {unknown}")
+            elif link["text"] != expected:
+                problems.append(f"{cell.where}: [{link['text']}] should read [{expected}]")
+        if re.search(r"\]\(#cite\.", cell.source) and not lab_citations.LINK.search(cell.source):
+            problems.append(f"{cell.where}: a malformed citation link")
+    assert not problems, "\n".join(problems)
+
+
+def test_citation_links_turn_back_into_roles_for_the_site():
+    lab_citations, _ = _lab_citations()
+    text = ('见 [（A et al., 2020; B, 2019）](#cite.p:a2020,b2019)，'
+            '[B, 2019](#cite.t:b2019) 指出；[网页](https://example.org) 不变。')
+    assert lab_citations.restore_roles(text) == \
+        "见 {cite:p}`a2020,b2019`，{cite:t}`b2019` 指出；[网页](https://example.org) 不变。"
+
+
+def _markdown_texts():
+    for path in sorted((ROOT / "book").rglob("*.md")):
+        yield path.name, path.read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        for cell in cells(path):
+            if cell.kind == "markdown":
+                yield cell.where, cell.source
+
+
+def test_bold_text_closes_where_chinese_punctuation_ends_it():
+    """``**标题。**正文`` does not close in CommonMark: the closing ``**`` follows
+    punctuation and precedes a letter, so it is not right-flanking and the
+    reader sees the asterisks. Write ``**标题**。正文``."""
+    import unicodedata
+
+    problems = []
+    for where, text in _markdown_texts():
+        for line in text.split("\n"):
+            marks = [m.start() for m in re.finditer(r"\*\*", line)]
+            for at in marks[1::2]:  # the closing ones
+                before, after = line[at - 1], line[at + 2: at + 3] or " "
+                if unicodedata.category(before).startswith("P") and \
+                        unicodedata.category(after)[0] in "LN":
+                    problems.append(f"{where}: …{line[max(0, at - 12): at + 6]}…")
+    assert not problems, "\n".join(problems)

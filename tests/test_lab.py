@@ -202,6 +202,10 @@ def test_a_chapter_reads_in_jupyterlab_as_on_the_site(browser, lab, path):
                 missing.append(f"{expression} -> {shown!r}")
     assert not missing, f"{path}: quoted numbers not shown in their sentences: {missing[:10]}"
 
+    # Citations read as citations: no BibTeX key shows (lab_citations' links).
+    keys = set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text()))
+    shown_keys = sorted({key for key in keys for text in rendered if key in text})
+    assert not shown_keys, f"{path}: raw citation keys visible: {shown_keys}"
     # Each exercise shows its title (the directive line itself is gone, above).
     exercises = [(index, title) for index, source in enumerate(sources)
                  for title in EXERCISE_TITLE.findall(source)]

@@ -51,9 +51,14 @@ import nbformat
 
 from activations.prose import glued_names
 
+# Its sibling lab_citations is importable however this file is loaded (as a
+# script, a Sphinx extension, or by path from the tests).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lab_citations import LINK as CITATION_LINK  # noqa: E402
+from lab_citations import citation_text, load_citations  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
-BIBLIOGRAPHY = BOOK / "references.bib"
 DEFAULT_COURSE = ROOT / "assignments"
 
 # --- The tag convention -----------------------------------------------------
@@ -352,35 +357,17 @@ def nbgrader_metadata(*, grade: bool, solution: bool, locked: bool, grade_id: st
     return meta
 
 
-def load_citations(path: Path = BIBLIOGRAPHY) -> dict[str, str]:
-    """BibTeX key -> "Author et al., year", to write citations as plain text."""
-    if not path.exists():
-        return {}
-    from pybtex.database import parse_file  # installed with sphinxcontrib-bibtex
-
-    citations = {}
-    for key, entry in parse_file(str(path)).entries.items():
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(p.last_names) for p in people]
-        who = names[0] + (" et al." if len(names) > 2 else f" and {names[1]}" if len(names) == 2
-                          else "") if names else entry.fields.get("title", key)
-        citations[key] = f"{who}, {entry.fields.get('year', 'n.d.')}".replace("{", "").replace("}", "")
-    return citations
-
-
 def plain_markdown(text: str, citations: dict[str, str]) -> str:
     """Rewrite MyST roles as Markdown that JupyterLab renders.
 
-    Citations become "(Author et al., year)", a glued number becomes the name
+    Citations (roles or citation links) become "(Author et al., year)", a glued number becomes the name
     it was glued under (the student computes it by running the
     notebook), cross-references keep their text.
     """
     def role(match):
         name, content = match["role"], match["content"]
-        if name.startswith("cite"):
-            keys = [k.strip() for k in content.split(",")]
-            cited = "; ".join(citations.get(k, k) for k in keys)
-            return f"（{cited}）" if name == "cite:p" else cited
+        if name in ("cite:p", "cite:t"):
+            return citation_text(name[-1], content, citations)
         if name == "eval":  # {eval}`f"{glued.err:.2f}"` (activations.prose) -> `err`
             return " ".join(f"`{glued}`" for glued in glued_names(content))
         text = re.match(r"^(.*?)\s*<[^>]*>$", content)
@@ -390,6 +377,7 @@ def plain_markdown(text: str, citations: dict[str, str]) -> str:
             return f"${content}$"
         return f"`{content}`"
 
+    text = CITATION_LINK.sub(lambda m: citation_text(m["kind"], m["keys"], citations), text)
     return ROLE.sub(role, text)
 
 

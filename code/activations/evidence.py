@@ -13,8 +13,9 @@ the per-seed numbers into what the text shows and asserts:
 
 A diverged run (NaN or inf in its loss, weights or logits) is counted as
 diverged and left out of the statistics; it is never turned into an accuracy.
-Glue a summary's :meth:`Summary.shown` into the prose with myst-nb's ``glue``:
-its plain-text form has no quotes, so ``{glue:text}`key``` reads as a number.
+Glue a summary's :meth:`Summary.shown` with :func:`activations.prose.glue`
+and quote it as ``{eval}`glued.key```: its plain-text form has no quotes, so it
+reads as a number.
 """
 
 from __future__ import annotations

@@ -50,6 +50,9 @@ EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
 EXERCISE_TITLE = re.compile(r"^```\{exercise\}[ \t]*(.+)$", re.M)
 RAW_MYST = ["{eval}", "{glue", "{cite", "```{", ":::", "solution-start", "solution-end",
             "{doc}", "{numref}", "{ref}", "{term}"]
+#: The page make lab opens on (the Makefile's LAB_START).
+START_PAGE = re.search(r"^LAB_START\s*:=\s*(\S+)",
+                       (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
 CHAPTERS = ["why/nonlinearity.ipynb", "functions/sigmoid.ipynb", "summary.ipynb",
             "appendix/jupyterlab.ipynb"]
 
@@ -84,7 +87,8 @@ def lab(tmp_path_factory):
                f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
                f"--LabApp.workspaces_dir={home / 'workspaces'}",
-               "--LabApp.news_url=", "--ServerApp.allow_root=True"]
+               "--LabApp.news_url=", "--ServerApp.allow_root=True",
+               f"--LabApp.default_url=/lab/tree/{START_PAGE}"]  # as make lab does
     log = open(root.parent / "lab.log", "w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -99,12 +103,29 @@ def lab(tmp_path_factory):
                 pytest.fail("JupyterLab did not start:\n" + (root.parent / "lab.log").read_text())
             time.sleep(0.5)
     yield base, token, root
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    _stop_lab(server, base, token)
     log.close()
+
+
+def _stop_lab(server: subprocess.Popen, base: str, token: str) -> None:
+    """Shut the kernels down through the REST API, then the server.
+
+    The server's shutdown hangs in one of its extensions for 30 s or more;
+    the kernels are stopped first so that killing the server leaves none.
+    """
+    def call(method: str, route: str):
+        request = urllib.request.Request(f"{base}{route}?token={token}", method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    try:
+        for kernel in json.loads(call("GET", "/api/kernels")):
+            call("DELETE", f"/api/kernels/{kernel['id']}")
+        call("POST", "/api/shutdown")
+        server.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        server.kill()
+        server.wait(timeout=30)
 
 
 
@@ -245,12 +266,20 @@ def test_the_explorer_answers_its_slider_through_the_kernel(browser, lab):
     page.context.close()
 
 
-def test_make_lab_opens_on_the_start_page():
+def test_make_lab_opens_on_the_start_page(browser, lab):
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    start = re.search(r"^LAB_START\s*:=\s*(\S+)", makefile, re.M)
-    assert start and "--LabApp.default_url=/lab/tree/$(LAB_START)" in makefile
-    page = ROOT / "book" / start.group(1)
+    assert "--LabApp.default_url=/lab/tree/$(LAB_START)" in makefile
+    page = ROOT / "book" / START_PAGE
     assert page.exists(), page
+    base, token, _ = lab
+    tab = browser.new_context().new_page()
+    tab.goto(f"{base}/?token={token}")  # where a learner lands
+    tab.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.context", timeout=START_TIMEOUT_S * 1000)
+    opened = tab.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    tab.context.close()
+    assert opened == START_PAGE
     text = page.read_text(encoding="utf-8")
     toc_notebooks = re.findall(r"file: book/((?:why|functions)/[\w-]+|summary)", (ROOT / "_toc.yml").read_text())
     unlinked = [name for name in toc_notebooks if f"{name}.ipynb" not in text]

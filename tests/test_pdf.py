@@ -126,8 +126,20 @@ class PdfBuild:
     seconds: float
 
 
+#: The outcome of this process's one ``make pdf``. pytest-xdist may run this
+#: module's tests in several stretches between other modules of the "site"
+#: group, which would set the module fixture up again and build twice.
+_BUILDS: dict[str, PdfBuild] = {}
+
+
 @pytest.fixture(scope="module")
 def pdf_build(built_site) -> PdfBuild:  # noqa: F811 (the site build comes first)
+    if "pdf" not in _BUILDS:
+        _BUILDS["pdf"] = _make_pdf()
+    return _BUILDS["pdf"]
+
+
+def _make_pdf() -> PdfBuild:
     start = time.perf_counter()
     result = subprocess.run(["make", "--no-print-directory", "pdf"], cwd=ROOT,
                             capture_output=True, text=True, timeout=PDF_TIMEOUT_S)

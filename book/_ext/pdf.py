@@ -213,6 +213,25 @@ def run_latexmk() -> int:
                           env=env).returncode
 
 
+def _context_of_first_error(log: Path, lines: int = 12) -> list[str]:
+    """The log lines before TeX's first error, and the table of contents it read.
+
+    A later latexmk pass overwrites the log of the pass that failed first, so
+    what led to the error is printed here, where the caller's log keeps it.
+    """
+    if not log.exists():
+        return []
+    text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    first = next((i for i, line in enumerate(text) if _ERROR.match(line)), None)
+    context = [] if first is None else ["--- the log before the first error:",
+                                        *text[max(0, first - lines): first + 3]]
+    toc = log.with_suffix(".toc")
+    if toc.exists():
+        entries = toc.read_text(encoding="utf-8", errors="replace").splitlines()
+        context += [f"--- {toc.name}: {len(entries)} lines, the last ones:", *entries[-3:]]
+    return context
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check-tools", action="store_true",
@@ -234,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         log = LATEX / f"{STEM}.log"
         errors = _ERROR.findall(log.read_text(encoding="utf-8", errors="replace")
                                 if log.exists() else "")
-        print("\n".join(["", *errors[:5],
+        print("\n".join(["", *errors[:5], *_context_of_first_error(log),
                          f"make pdf: xelatex failed; the log is {log.relative_to(ROOT)}"]),
               file=sys.stderr)
         return 1

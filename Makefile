@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help book test test-lab bench lab clean mutants assignments pdf
+.PHONY: help book test test-lab test-pdf bench lab clean mutants assignments pdf
 
 # Browser assets the site serves itself (MathJax 3, the ipywidgets embed
 # manager), pinned by package-lock.json; npm writes this file on every install.
@@ -20,7 +20,8 @@ LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 help:
 	@echo "make book   build the HTML book into _build/html (executes every notebook)"
-	@echo "make test   run the whole test suite (library, notebooks, site, browser, PDF)"
+	@echo "make test   run the whole test suite (library, notebooks, site, browsers, JupyterLab)"
+	@echo "make test-pdf  build the PDF and check it (not yet in make test)"
 	@echo "make pdf    the whole book as one PDF: _build/latex/book.pdf (xelatex)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
 	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
@@ -60,6 +61,12 @@ test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m tests.browser_path --ensure
 	@$(BWRAP_SETUP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The PDF test (tests/test_pdf.py) after the site build. Not yet in make test:
+# xelatex intermittently writes an invalid UTF-8 byte into book.aux (issue 10).
+test-pdf: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m tests.browser_path --ensure
+	$(BIN)/python -m pytest -p no:xdist -m pdf tests/test_pdf.py
 
 # The learner's JupyterLab in headless Chromium (tests/test_lab.py): chapters
 # run, their MyST and quoted numbers rendered, the explorer's slider answered.

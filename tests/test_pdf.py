@@ -36,7 +36,7 @@ import yaml
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
     BUILD, ROOT, SCREENSHOTS, build_result, built_site, toc_docnames)
 
-pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.pdf, pytest.mark.site, pytest.mark.xdist_group("site")]
 
 #: Cold, ``make pdf`` also executes the notebooks; after ``make book`` it takes ~1.5 min.
 PDF_TIMEOUT_S = 20 * 60

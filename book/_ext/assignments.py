@@ -360,9 +360,9 @@ def nbgrader_metadata(*, grade: bool, solution: bool, locked: bool, grade_id: st
 def plain_markdown(text: str, citations: dict[str, str]) -> str:
     """Rewrite MyST roles as Markdown that JupyterLab renders.
 
-    Citations (roles or citation links) become "(Author et al., year)", a glued number becomes the name
-    it was glued under (the student computes it by running the
-    notebook), cross-references keep their text.
+    Citations (roles or citation links) become "(Author et al., year)", a
+    quoted number becomes the name it was glued under (the student computes it
+    by running the notebook), cross-references keep their text.
     """
     def role(match):
         name, content = match["role"], match["content"]

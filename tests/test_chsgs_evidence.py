@@ -39,3 +39,28 @@ def test_each_rate_matches_its_own_run_and_the_best_validation_rate_is_chosen(sp
 def test_bad_grids_are_rejected(split, rates, seeds):
     with pytest.raises(ValueError, match="tuned_mlp"):
         evidence.tuned_mlp([64, 4, 10], split, rates, seeds, epochs=1)
+
+
+def _sweep(means):
+    """A sweep whose rate r has two seeds around ``means[r]``."""
+    return {rate: evidence.summarize([mean - 0.01, mean + 0.01]) for rate, mean in means.items()}
+
+
+@pytest.mark.parametrize("means, at_edge", [
+    ({0.01: 0.5, 0.1: 0.9}, True),                  # best is the largest rate
+    ({0.01: 0.9, 0.1: 0.5}, True),                  # best is the smallest rate
+    ({0.01: 0.5, 0.03: 0.9, 0.1: 0.6}, False),      # best inside the grid
+    ({0.1: 0.6, 0.01: 0.5, 0.03: 0.9}, False),      # the grid's order does not matter
+    ({0.03: 0.9}, False),                           # one rate is not a choice
+])
+def test_rate_at_edge_flags_a_choice_on_the_grids_edge(means, at_edge):
+    sweep = _sweep(means)
+    assert evidence.rate_at_edge(sweep) is at_edge
+    tuned = evidence.Tuned(rate=evidence.best_learning_rate(sweep), sweep=sweep,
+                           test=evidence.summarize([0.5]), params={})
+    assert tuned.at_edge is at_edge
+
+
+def test_rate_at_edge_of_a_rate_outside_the_grid_is_an_error():
+    with pytest.raises(ValueError, match="not a rate of the sweep"):
+        evidence.rate_at_edge(_sweep({0.01: 0.5, 0.1: 0.9}), 0.03)

@@ -15,7 +15,7 @@ import activations
 
 from .conftest import (ELEMENTWISE, FLOATS, GATED, GATED_KINDS, GATED_VJP, JACOBIAN, PARAM_GRAD,
                        VECTOR, VECTOR_PRODUCT, FUNCTIONS, function_cases, gated_upstream,
-                       materialize, special_values)
+                       activation_cases, materialize, special_values)
 
 ALL = function_cases()
 AXIS_FUNCTIONS = [pytest.param(spec, id=spec.name) for spec in FUNCTIONS
@@ -359,3 +359,26 @@ def test_nan_propagates_pair_by_pair(spec, params, dtype):
         expected = np.concatenate([np.isnan(b) | upstream_nan,
                                    np.isnan(a) | np.isnan(b) | upstream_nan])
     np.testing.assert_array_equal(np.isnan(out), expected)
+
+
+# --- value and derivative together (training's forward pass) ----------------------------------
+
+def _fused_inputs(dtype) -> np.ndarray:
+    """Every special value, NaN, and a dense grid over the kernels' pieces, as 3 rows."""
+    grid = np.linspace(-45.0, 45.0, 2999).astype(dtype)
+    values = np.concatenate([special_values(dtype), np.array([np.nan], dtype=dtype), grid])
+    values = np.concatenate([values, values[: (-len(values)) % 3]])
+    return values.reshape(3, -1)
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize(("record", "params"), activation_cases())
+def test_value_and_grad_together_are_bitwise_the_separate_calls(record, params, dtype):
+    """``fn_and_grad`` (GELU's shared normal CDF) changes no bit of either result."""
+    x = _fused_inputs(dtype)
+    kwargs = materialize(params, x.shape)
+    value, slope = record.fn_and_grad(x, **kwargs)
+    for together, alone in ((value, record.fn(x, **kwargs)), (slope, record.grad(x, **kwargs))):
+        assert together.dtype == alone.dtype
+        # Compared as bits: equal NaNs and the sign of zero count too.
+        assert together.tobytes() == alone.tobytes()

@@ -91,6 +91,11 @@ class Activation:
         ``vjp(x, v, axis=-1, **params)``: the gradient with respect to
         ``x`` for an upstream gradient ``v`` of the output's shape, where
         the function is not elementwise (softmax, gated units).
+    value_and_grad : callable or None
+        ``value_and_grad(x, **params)`` returns ``(fn(x), grad(x))``,
+        bitwise equal to the two calls but sharing their common work (GELU's
+        normal CDF); None when there is nothing to share. Use
+        :meth:`fn_and_grad`, which falls back to the two calls.
     """
 
     name: str
@@ -109,9 +114,20 @@ class Activation:
     gated: bool = False
     gate: str = ""
     vjp: Callable[..., Any] | None = None
+    value_and_grad: Callable[..., Any] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def fn_and_grad(self, x, **params):
+        """``(fn(x), grad(x))`` with the record's shared kernel when it has one.
+
+        Training evaluates both on every forward pass (:mod:`activations.nets`);
+        the results are bitwise those of ``fn`` and ``grad`` called apart.
+        """
+        if self.value_and_grad is not None:
+            return self.value_and_grad(x, **params)
+        return self.fn(x, **params), self.grad(x, **params)
 
     @property
     def kind(self) -> str:

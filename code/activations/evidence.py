@@ -26,8 +26,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Summary", "Shown", "summarize", "learning_rate_sweep", "best_learning_rate", "Tuned",
-           "tuned_mlp", "tuned_net"]
+__all__ = ["Summary", "Shown", "summarize", "learning_rate_sweep", "best_learning_rate",
+           "rate_at_edge", "Tuned", "tuned_mlp", "tuned_net"]
 
 
 class Shown(str):
@@ -210,6 +210,37 @@ def best_learning_rate(sweep: Mapping[float, Summary]) -> float:
     return max(sweep.items(), key=score)[0]
 
 
+def rate_at_edge(sweep: Mapping[float, Summary], rate: float | None = None) -> bool:
+    """Whether the chosen learning rate is the smallest or largest of its grid.
+
+    A rate chosen on the grid's edge may not be the best one: a rate beyond
+    the edge, untried, could be better, and the comparison is then unfair to
+    that configuration. The evidence protocol widens such a grid until the
+    choice is inside it (or shows the comparison across the grid). A grid of
+    one rate is not a choice and is never at an edge.
+
+    Parameters
+    ----------
+    sweep : mapping
+        ``{rate: Summary}`` as :func:`learning_rate_sweep` returns it.
+    rate : float, optional
+        The chosen rate; by default :func:`best_learning_rate` of ``sweep``.
+
+    Examples
+    --------
+    >>> rising = {0.01: summarize([0.5, 0.6]), 0.1: summarize([0.8, 0.9])}
+    >>> rate_at_edge(rising)
+    True
+    >>> rate_at_edge({**rising, 1.0: summarize([0.7, 0.7])})
+    False
+    """
+    if rate is None:
+        rate = best_learning_rate(sweep)
+    if rate not in sweep:
+        raise ValueError(f"rate_at_edge(): {rate!r} is not a rate of the sweep {sorted(sweep)}")
+    return len(sweep) > 1 and rate in (min(sweep), max(sweep))
+
+
 @dataclass(frozen=True)
 class Tuned:
     """One MLP configuration trained at every rate of a grid, the rate chosen on validation.
@@ -230,6 +261,11 @@ class Tuned:
     sweep: dict
     test: Summary
     params: dict
+
+    @property
+    def at_edge(self) -> bool:
+        """Whether :attr:`rate` is the smallest or largest of the grid (:func:`rate_at_edge`)."""
+        return rate_at_edge(self.sweep, self.rate)
 
 
 def tuned_mlp(sizes, split, rates: Sequence[float], seeds: Sequence[int], *,

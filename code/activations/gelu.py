@@ -344,23 +344,27 @@ def _gelu_left_grad(x):
     return _gelu_left(x, derivative=True)
 
 
-def _none_value(x, wide):
+def _none_value(x, wide, cdf=None):
+    """``x Phi(x)``; ``cdf`` is ``ndtr(x)`` when the caller has it already."""
+    cdf = scipy.special.ndtr(x) if cdf is None else cdf
     with np.errstate(invalid="ignore"):   # -inf * 0, replaced below
-        result = x * scipy.special.ndtr(x)
+        result = x * cdf
     # x Phi(x) is accurate to 2 ULP for x >= -1/2 (ndtr is exact enough
     # there); further left ndtr's error grows to hundreds of ULP. Float32
     # needs only the infinities fixed.
     return patch(result, x < (-40.0 if wide else -0.5), _gelu_left_value, x)
 
 
-def _none_grad(x, wide):
+def _none_grad(x, wide, cdf=None):
+    """``Phi(x) + x phi(x)``; ``cdf`` is ``ndtr(x)`` when the caller has it already."""
+    cdf = scipy.special.ndtr(x) if cdf is None else cdf
     with np.errstate(over="ignore", invalid="ignore"):  # x*x = inf -> phi = 0; inf*0 below
         phi = np.multiply(x, x)
         phi *= -0.5
         np.exp(phi, out=phi)
         phi *= _INV_SQRT_2PI
         phi *= x
-        result = np.add(scipy.special.ndtr(x), phi, out=phi)
+        result = np.add(cdf, phi, out=phi)
     patch(result, x > 40.0, np.ones_like, x)          # inf * 0 above; 1 to all digits
     # Phi + x phi cancels around its zero x0 = -0.7518 and loses the left
     # tail with ndtr: from x < -0.3 on, the k fit takes over.
@@ -630,6 +634,48 @@ def gelu_grad(x, approximate="none"):
     return restore(kernel(x64, wide), info)
 
 
+def _value_and_grad(x, approximate="none"):
+    r"""GELU and its derivative together: ``(gelu(x, approximate), gelu_grad(x, approximate))``.
+
+    .. math:: \operatorname{GELU}(x) = x\,\Phi(x), \qquad
+        \operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x)
+
+    Both results are bitwise those of the two separate calls. For
+    ``"none"`` the normal CDF :math:`\Phi(x)` (``scipy.special.ndtr``, the
+    dearest step) is computed once and used by both; training calls this in
+    its forward pass, so the backward pass needs no second evaluation. The
+    approximations are the two separate calls.
+
+    Parameters
+    ----------
+    x : array_like
+        Real input of any shape.
+    approximate : {"none", "tanh", "sigmoid"}, default "none"
+        As in :func:`gelu`.
+
+    Returns
+    -------
+    value, derivative : numpy.ndarray or numpy scalar
+        Each with the dtype of ``x``.
+
+    Examples
+    --------
+    >>> value, slope = _value_and_grad([-1.0, 0.0, 1.0])
+    >>> bool(np.array_equal(value, gelu([-1.0, 0.0, 1.0]))), np.round(slope, 6).tolist()
+    (True, [-0.083315, 0.5, 1.083315])
+    """
+    _check_approximate(approximate, "gelu")
+    if approximate != "none":
+        return gelu(x, approximate), gelu_grad(x, approximate)
+    work, info = real_input(x, "gelu")
+    wide = info.dtype != np.float64
+    x64 = work.astype(np.float64)
+    cdf = scipy.special.ndtr(x64)
+    # _none_value's product writes a new array, so cdf is still intact for the derivative.
+    return (restore(_none_value(x64, wide, cdf), info),
+            restore(_none_grad(x64, wide, cdf), info))
+
+
 def gelu_expr(x, approximate="none"):
     r"""SymPy expression of GELU or one of its approximations.
 
@@ -662,6 +708,7 @@ GELU = Activation(
     fn=gelu,
     grad=gelu_grad,
     expr=gelu_expr,
+    value_and_grad=_value_and_grad,
     params={"approximate": "none"},
     latex=r"\operatorname{GELU}(x) = x\,\Phi(x)",
     properties=Properties(

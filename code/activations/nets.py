@@ -295,16 +295,32 @@ class ActivationLayer:
         self.params = {k: np.full(shape, values.pop(k), dtype=dtype) for k in trainable}
         self.fixed = values
         self.grads = {}
-        self._z = self._h = None
+        self._z = self._h = self._slope = None
         self._dead = float("nan")  # set by backward
 
     def _kwargs(self):
         return {**self.fixed, **self.params}
 
-    def forward(self, z):
+    def forward(self, z, with_slope: bool = False):
+        """:math:`h = f(z)`; with ``with_slope``, :math:`f'(z)` too, kept for the backward pass.
+
+        A forward pass that a backward pass follows asks for the slope: the
+        record's :meth:`~activations.Activation.fn_and_grad` then shares the
+        work of value and derivative (GELU's normal CDF), with results
+        bitwise equal to separate calls.
+        """
         self._z = z
-        self._h = self.record.fn(z, **self._kwargs())
+        if with_slope:
+            self._h, self._slope = self.record.fn_and_grad(z, **self._kwargs())
+        else:
+            self._h, self._slope = self.record.fn(z, **self._kwargs()), None
         return self._h
+
+    def _current_slope(self):
+        """:math:`f'(z)` of the last forward pass (computed there or now)."""
+        if self._slope is None:
+            self._slope = self.record.grad(self._z, **self._kwargs())
+        return self._slope
 
     def dead_fraction(self, slope=None):
         """Fraction of units with :math:`f'(z) = 0` on every row of the last batch.
@@ -313,7 +329,7 @@ class ActivationLayer:
         or one per replica, shape ``(K,)``.
         """
         if slope is None:
-            slope = self.record.grad(self._z, **self._kwargs())
+            slope = self._current_slope()
         dead = np.mean(np.all(slope == 0, axis=-2), axis=-1)
         return dead if self.replicated else float(dead)
 
@@ -325,8 +341,7 @@ class ActivationLayer:
                          for k in range(len(value))])[:, None, :]
 
     def backward(self, g, statistics: bool = True):
-        kwargs = self._kwargs()
-        slope = self.record.grad(self._z, **kwargs)
+        slope = self._current_slope()
         if statistics:
             self._dead = self.dead_fraction(slope)
         param_grads = _PARAM_GRADS.get(self.record.name, {})
@@ -516,16 +531,17 @@ class MLP:
                 out.update({f"{name}{k}": v for name, v in act.items()})
         return out
 
-    def forward(self, X):
+    def forward(self, X, with_slopes: bool = False):
         """Logits for a batch ``X``; caches what backward needs.
 
         ``X`` is ``(B, sizes[0])``, or with replicas either that (one batch
         shared by all) or ``(K, B, sizes[0])``. Logits are ``(B, sizes[-1])``
-        or ``(K, B, sizes[-1])``.
+        or ``(K, B, sizes[-1])``. ``with_slopes`` also evaluates every
+        activation's derivative, for a backward pass or the dead units.
         """
         h = np.asarray(X, dtype=self.dtype)
         for linear, act in zip(self.linears, self.activations):
-            h = act.forward(linear.forward(h))
+            h = act.forward(linear.forward(h), with_slope=with_slopes)
         return self.linears[-1].forward(h)
 
     def hidden_layers(self, X) -> list:
@@ -598,13 +614,13 @@ class MLP:
 
         One float per layer, or one ``(K,)`` array per layer with replicas.
         """
-        self.forward(X)
+        self.forward(X, with_slopes=True)
         return [act.dead_fraction() for act in self.activations]
 
     def loss_and_grads(self, X, y, loss="softmax_cross_entropy", detailed: bool = False,
                        statistics: bool = True):
         """Forward, loss and backward in one call: ``(loss, grads, report, logits)``."""
-        logits = self.forward(X)
+        logits = self.forward(X, with_slopes=True)
         value, dlogits = get_loss(loss)(logits, y)
         grads, report = self.backward(dlogits, detailed=detailed, statistics=statistics)
         return value, grads, report, logits

@@ -52,13 +52,43 @@ SURVIVED_CODES = {0}
 
 
 def stage() -> None:
-    """Copy the package, the tests and pyproject.toml into the staging directory."""
+    """Bring the package, the tests and pyproject.toml in the staging directory up to date."""
     for source, target in [(ROOT / "code" / PACKAGE, STAGE / "src" / PACKAGE),
-                           (ROOT / "tests", STAGE / "tests")]:
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    shutil.copy2(ROOT / "pyproject.toml", STAGE / "pyproject.toml")
+                           (ROOT / "tests", STAGE / "tests"),
+                           # tests/conftest.py imports the nbgrader converter at session start
+                           (ROOT / "book" / "_ext", STAGE / "book" / "_ext")]:
+        sync_tree(source, target)
+    sync_file(ROOT / "pyproject.toml", STAGE / "pyproject.toml")
+
+
+def sync_file(source: Path, target: Path) -> None:
+    """Copy ``source`` over ``target`` if their contents differ, with a new modification time.
+
+    mutmut regenerates a module's mutants only when the source is newer than
+    its mutated copy; ``copy2`` would keep the original's (possibly older)
+    time and leave stale mutants of an edited file in place.
+    """
+    if target.exists() and target.read_bytes() == source.read_bytes():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def sync_tree(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source`` (caches left out), touching only what changed."""
+    ignored = {"__pycache__", ".pytest_cache"}
+    wanted = set()
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if ignored & set(relative.parts) or path.suffix == ".pyc" or not path.is_file():
+            continue
+        wanted.add(relative)
+        sync_file(path, target / relative)
+    if target.exists():
+        for path in sorted(target.rglob("*"), reverse=True):
+            relative = path.relative_to(target)
+            if path.is_file() and relative not in wanted and not ignored & set(relative.parts):
+                path.unlink()
 
 
 def run_mutmut(patterns: list[str], children: int) -> float:

@@ -70,6 +70,8 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "beta=1.702": {"beta": 1.702},
         "beta=0": {"beta": 0.0},
         "beta=per-channel": {"beta": PerChannel(0.5, 2.0)},
+        # A beta of shape (C, 1): its gradient must also be summed over the size-1 axis.
+        "beta=per-channel-axis-2": {"beta": PerChannel(0.75, 1.5, axis=-2)},
     },
     "gelu": {
         "none": {"approximate": "none"},

@@ -81,6 +81,27 @@ def test_axis_errors_start_with_the_function_name(spec):
     assert_names(str(excinfo.value), spec.name)
 
 
+#: The second argument of each vector product, as its messages name it.
+DIRECTIONS = {"softmax_jvp": "tangent 'v'", "softmax_vjp": "upstream gradient 'g'"}
+
+
+@pytest.mark.parametrize("spec", [s for s in FUNCTIONS if s.kind == VECTOR_PRODUCT],
+                         ids=lambda s: s.name)
+def test_direction_errors_start_with_the_function_name(spec):
+    """The tangent / upstream gradient is checked like the input, and named by its role."""
+    x = np.zeros((2, 3))
+    what = DIRECTIONS[spec.name]
+    for bad in (np.ones((2, 3), dtype=complex), np.full((2, 3), "a")):
+        with pytest.raises(TypeError) as excinfo:
+            spec.func(x, bad)
+        assert_names(str(excinfo.value), spec.name)
+        assert what in str(excinfo.value)
+    with pytest.raises(ValueError) as excinfo:
+        spec.func(x, np.ones((3, 2)))
+    assert_names(str(excinfo.value), spec.name)
+    assert f"{what} of shape (3, 2)" in str(excinfo.value)
+
+
 @pytest.mark.parametrize("name", ["gelu", "gelu_grad", "gelu_expr"])
 def test_approximation_errors_start_with_the_function_name(name):
     import sympy as sp

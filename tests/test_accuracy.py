@@ -21,8 +21,9 @@ import pytest
 import activations
 from activations import reference
 from tests.benchmarks import _grid
+from tests.settings import scalar_settings
 
-from .conftest import ulp_distance
+from .conftest import LEARNABLE, ulp_distance
 
 DTYPES = (np.float32, np.float64)
 SCALAR_POINTS = 1500    # per dtype; the reference costs ~20-60 us a point
@@ -123,6 +124,67 @@ def test_online_softmax_within_target_and_of_softmax(case, dtype, block_id):
     from_softmax = ulp_distance(result, case.library()(x, **case.params), dtype)
     assert from_softmax.max() <= reference.TARGET_ULP, (
         f"online_softmax(block={block}) is {from_softmax.max():.3g} ULP from softmax")
+
+
+# ----------------------------------------------------------------------------
+# The learnable parameters' gradients, element by element. Central differences
+# on [-4, 4] (test_gradients) cannot see an error of a few ULP, nor the tails:
+# make mutants found the careful paths of swish_grad_beta unpinned. With a
+# parameter of the input's shape and the upstream gradient at ones, the result
+# is the elementwise derivative, measured here on the accuracy grid.
+# ----------------------------------------------------------------------------
+
+def _mp_sigmoid(t):
+    return 1 / (1 + mpmath.exp(-t))
+
+
+def _mp_swish_grad_beta(t, beta):
+    r""":math:`\partial_\beta\, t\sigma(\beta t) = t^2 \sigma(\beta t)\sigma(-\beta t)`."""
+    if mpmath.isinf(t):   # the limit: t^2 e^{-|beta t|} -> 0, or t^2/4 -> inf for beta = 0
+        return mpmath.inf if beta == 0 else mpmath.mpf(0)
+    return t * t * _mp_sigmoid(beta * t) * _mp_sigmoid(-beta * t)
+
+
+def _mp_prelu_grad_a(t, a):
+    r""":math:`\partial_a \operatorname{PReLU}(t) = \min(t, 0)`."""
+    return min(t, 0)
+
+
+#: {activation: (keyword, gradient function, exact elementwise d/dparameter in mpmath)}
+PARAMETER_GRADIENTS = {"swish": ("beta", "swish_grad_beta", _mp_swish_grad_beta),
+                       "prelu": ("a", "prelu_grad_a", _mp_prelu_grad_a)}
+PARAMETER_CASES = [pytest.param(name, params, id=f"{name}{params}")
+                   for name in PARAMETER_GRADIENTS for params in scalar_settings(name)]
+
+
+def _exact_parameter_gradient(name, x, value):
+    exact = PARAMETER_GRADIENTS[name][2]
+    with mpmath.workdps(50):
+        p = mpmath.mpf(float(value))
+        return [mpmath.nan if math.isnan(t) else exact(mpmath.mpf(t), p) for t in x.tolist()]
+
+
+def test_every_learnable_parameter_is_measured():
+    assert {name: entry[:2] for name, entry in PARAMETER_GRADIENTS.items()} == LEARNABLE
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name, params", PARAMETER_CASES)
+def test_parameter_gradient_within_target_ulp(name, params, dtype):
+    keyword, grad_name, _ = PARAMETER_GRADIENTS[name]
+    x = _grid.scalar_grid(dtype, size=SCALAR_POINTS)
+    value = params.get(keyword, activations.get(name).params[keyword])
+    parameter = np.full(x.shape, value, dtype=np.float64)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # the contract: no warnings
+        result = getattr(activations, grad_name)(x, **{**params, keyword: parameter})
+    assert result.dtype == np.dtype(dtype) and result.shape == x.shape
+    errors = reference.ulp_error(result, _exact_parameter_gradient(name, x, value), dtype)
+    worst = int(np.argmax(errors))
+    expected = _exact_parameter_gradient(name, x[worst:worst + 1], value)[0]
+    assert errors[worst] <= reference.TARGET_ULP, (
+        f"{grad_name}({keyword}={value}) in {np.dtype(dtype).name}: {errors[worst]:.4g} ULP at "
+        f"x={float(x[worst])!r}: got {float(result[worst])!r}, expected {mpmath.nstr(expected, 20)} "
+        f"({int(np.count_nonzero(errors > reference.TARGET_ULP))} of {x.size} points fail)")
 
 
 # ----------------------------------------------------------------------------

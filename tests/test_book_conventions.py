@@ -46,6 +46,19 @@ def test_no_hard_coded_seed(path):
                           + "\n".join(problems))
 
 
+_RATE_CHOICE = re.compile(r"\b(best_learning_rate|tuned_mlp|tuned_net)\(")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chosen_learning_rate_is_checked_against_its_grids_edge(path):
+    """Protocol item 3 (appendix 实验方法): a rate chosen on the grid's edge means a wider grid."""
+    code = "\n".join(c.source for c in cells(path) if c.kind == "code")
+    choices = sorted({m.group(1) for m in _RATE_CHOICE.finditer(code)})
+    if choices:
+        assert "at_edge" in code, (f"{path.stem} chooses learning rates ({', '.join(choices)}) "
+                                   "but never checks evidence.rate_at_edge / Tuned.at_edge")
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_verdict_boxes_are_well_formed(path):
     problems = []

@@ -91,6 +91,30 @@ def sync_tree(source: Path, target: Path) -> None:
                 path.unlink()
 
 
+def record_import_time() -> None:
+    """Generate the mutants, then list the functions the package calls while it is imported.
+
+    tests/mutants_plugin.py imports the package afresh only for mutants of
+    those functions (``mutants/mutmut-import-time.json``). The mutants are
+    generated first (mutmut's own step, which ``mutmut run`` then finds up
+    to date) so that the list is made from today's code; the plugin is
+    imported from the staged tests, before mutmut's older copy is on the path.
+    """
+    code = "\n".join([
+        "from pathlib import Path",
+        "from tests.mutants_plugin import record_import_time",
+        "from mutmut.__main__ import (copy_also_copy_files, copy_src_dir, create_mutants,",
+        "                             setup_source_paths)",
+        "from mutmut.mutation.trampoline import set_mutant_under_test",
+        "set_mutant_under_test('mutant_generation')",
+        "copy_src_dir(); copy_also_copy_files(); setup_source_paths(); create_mutants(2)",
+        "record_import_time(Path('mutants/mutmut-import-time.json'))",
+    ])
+    env = dict(os.environ, PYTHONPATH=str(STAGE))
+    subprocess.run([sys.executable, "-c", code], cwd=STAGE, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def run_mutmut(patterns: list[str], children: int) -> float:
     """Run mutmut on mutants matching ``patterns``; return the seconds taken.
 
@@ -100,6 +124,7 @@ def run_mutmut(patterns: list[str], children: int) -> float:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     mutmut = Path(sys.executable).with_name("mutmut")
     start = time.perf_counter()
+    record_import_time()
     subprocess.run([str(mutmut), "run", "--max-children", str(children), *patterns],
                    cwd=STAGE, env=env, check=True)
     return time.perf_counter() - start
@@ -112,6 +137,53 @@ def load_results() -> dict[str, dict[str, int | None]]:
         module = meta.name[: -len(".py.meta")]
         results[module] = json.loads(meta.read_text())["exit_code_by_key"]
     return results
+
+
+def load_durations() -> dict[str, dict[str, float]]:
+    """{module: {mutant name: seconds its tests ran}} from mutmut's .meta files."""
+    durations = {}
+    for meta in sorted((STAGE / "mutants" / "src" / PACKAGE).glob("*.py.meta")):
+        module = meta.name[: -len(".py.meta")]
+        durations[module] = json.loads(meta.read_text()).get("durations_by_key", {})
+    return durations
+
+
+def timing_lines(results, durations, children: int) -> list[str]:
+    """Per module: the time its tested mutants took, the rate, and the estimate for all its mutants.
+
+    Each mutant's duration is the wall time of its own test process; with
+    ``children`` processes side by side a module takes about the sum divided
+    by ``children``. Modules with no timed mutant are estimated at the mean
+    rate of the others. mutmut's fixed costs (the stats run over the whole
+    selection, the clean run) come on top, once per invocation.
+    """
+    rows, total_estimate, timed_n, timed_s = [], 0.0, 0, 0.0
+    for module, codes in results.items():
+        times = [durations.get(module, {}).get(name) for name, code in codes.items()
+                 if code is not None]
+        times = [t for t in times if t is not None]
+        if times:
+            wall = sum(times) / children
+            timed_n, timed_s = timed_n + len(times), timed_s + wall
+            rows.append([module, len(times), wall, len(times) / wall if wall else 0.0, len(codes)])
+        else:
+            rows.append([module, 0, None, None, len(codes)])
+    mean_rate = timed_n / timed_s if timed_s else None
+    lines = [f"| module | mutants timed | seconds ({children} workers) | mutants/s | "
+             "all mutants | estimate for all (s) |", "|---|---:|---:|---:|---:|---:|"]
+    for module, n, wall, rate, count in rows:
+        used = rate or mean_rate
+        estimate = count / used if used else None
+        total_estimate += estimate or 0.0
+        lines.append(f"| {module} | {n} | {'' if wall is None else f'{wall:.0f}'} | "
+                     f"{'' if rate is None else f'{rate:.2f}'} | {count} | "
+                     f"{'' if estimate is None else f'{estimate:.0f}'}"
+                     f"{' (at the mean rate)' if rate is None and estimate else ''} |")
+    if mean_rate:
+        lines += ["", f"Mean rate {mean_rate:.2f} mutants/s; all modules: about "
+                      f"{total_estimate / 3600:.1f} h plus mutmut's stats and clean runs "
+                      "(several minutes per invocation)."]
+    return lines
 
 
 def load_equivalent() -> dict[str, tuple[str, str]]:
@@ -194,10 +266,10 @@ def _number(name: str) -> tuple[str, int]:
     return stem, int(number) if number.isdigit() else 0
 
 
-def write_report(rows, survivors, stale, seconds: float | None, tags=None) -> str:
+def write_report(rows, survivors, stale, seconds: float | None, tags=None, timing=None) -> str:
     lines = ["# Mutation testing (`make mutants`)", ""]
     if seconds is not None:
-        lines += [f"mutmut run: {seconds:.0f} s on this machine.", ""]
+        lines += [f"Last mutmut run: {seconds:.0f} s on this machine.", ""]
     lines += ["| module | mutants | killed | equivalent | survived | score | not tested yet |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     totals = [0, 0, 0, 0, 0]
@@ -216,6 +288,8 @@ def write_report(rows, survivors, stale, seconds: float | None, tags=None) -> st
     if tags:
         lines += ["Equivalent mutants by kind: " + ", ".join(
             f"{tag} {count}" for tag, count in sorted(tags.items())) + ".", ""]
+    if timing:
+        lines += ["## Run time", ""] + timing + [""]
     if stale:
         lines += ["## Stale entries in tests/mutants_equivalent.txt", ""]
         lines += [f"- {entry}" for entry in stale] + [""]
@@ -258,7 +332,8 @@ def main(argv=None) -> int:
         if name in tested:
             tag = reason.split(":", 1)[0]
             tags[tag] = tags.get(tag, 0) + 1
-    text = write_report(rows, survivors, stale, seconds, tags)
+    timing = timing_lines(results, load_durations(), args.children)
+    text = write_report(rows, survivors, stale, seconds, tags, timing)
     table_end = text.index("\n\n", text.index("| module"))
     print(text[:table_end])
     print(f"\n{len(survivors)} surviving mutants; details in {REPORT.relative_to(ROOT)}")

@@ -14,12 +14,14 @@ whichever test happened to run first.
 Loaded with ``-p tests.mutants_plugin`` (``[tool.mutmut] pytest_add_cli_args``),
 this plugin fixes both:
 
-* in a mutant's child it drops the package and the test modules from
-  ``sys.modules`` before pytest loads ``conftest.py``, so that collection
-  imports them again with the mutant switched on, exactly as a fresh
-  ``pytest`` run on the mutated source would; a mutant that makes the import
-  itself fail ends the child with exit code 1 (killed), since every test
-  importing the package would fail;
+* in the child of a mutant of a function that runs at import time (listed
+  in ``mutants/mutmut-import-time.json``, see :func:`record_import_time`)
+  it drops the package and the test modules from ``sys.modules`` before
+  pytest loads ``conftest.py``, so that collection imports them again with
+  the mutant switched on, exactly as a fresh ``pytest`` run on the mutated
+  source would; a mutant that makes the import itself fail ends the child
+  with exit code 1 (killed), since every test importing the package would
+  fail;
 * in the stats run it records which functions run at import time and from
   which module's top level, takes them out of the first test's account, and
   credits each one with every test of the modules whose import called it
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import sys
 from collections import defaultdict
@@ -55,6 +58,24 @@ def _in_mutant_child() -> bool:
     return "__mutmut_" in _mutant_under_test()
 
 
+#: Written by ``tests/mutants.py`` before each run: the functions the package calls while it is imported.
+IMPORT_TIME_FILE = "mutmut-import-time.json"
+
+
+def _needs_fresh_import(rootdir: Path) -> bool:
+    """True if the mutant under test is in a function that runs at import time.
+
+    Every other function is reached through its trampoline at call time,
+    so the package imported in the parent serves; importing it again costs
+    about 1.5 s of CPU per mutant. Without the list, import afresh always.
+    """
+    listing = rootdir / IMPORT_TIME_FILE
+    if not listing.exists():
+        return True
+    function = _mutant_under_test().rpartition("__mutmut_")[0]
+    return function in set(json.loads(listing.read_text()))
+
+
 def _drop_fresh_modules() -> None:
     """Forget the package and the tests, so that the next import runs their module code again."""
     for name in list(sys.modules):
@@ -73,7 +94,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
     """
     if _mutant_under_test() == "stats":
         _install_import_time_recorder()
-    if not _in_mutant_child():
+    if not _in_mutant_child() or not _needs_fresh_import(Path.cwd()):
         return
     _drop_fresh_modules()
     try:
@@ -96,6 +117,20 @@ def _importing_module(frame) -> str | None:
                 return module
         frame = frame.f_back
     return None
+
+
+def record_import_time(output: Path) -> None:
+    """Import the (mutated) package in stats mode and write which functions ran at import time.
+
+    Run by ``tests/mutants.py`` in a fresh process inside mutmut's ``mutants/``
+    directory before each ``mutmut run``.
+    """
+    from mutmut.mutation.trampoline import set_mutant_under_test
+
+    set_mutant_under_test("stats")
+    _install_import_time_recorder()
+    importlib.import_module(PACKAGE)
+    output.write_text(json.dumps(sorted(_import_time_callers), indent=1) + "\n")
 
 
 def _install_import_time_recorder() -> None:

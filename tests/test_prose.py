@@ -10,6 +10,7 @@ does, and require the same characters.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -55,9 +56,37 @@ def test_the_site_shows_what_the_kernel_shows(expression):
     assert site_shows(expression, VALUES) == kernel_shows(expression, VALUES)
 
 
+@pytest.fixture(scope="module")
+def shell():
+    """An IPython shell, so that display data can be captured as a kernel would send it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    return InteractiveShell.instance()
+
+
+def displayed(shell, fn) -> list[tuple[dict, dict]]:
+    """(data, metadata) of every display output ``fn()`` publishes."""
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        fn()
+    return [(output.data, output.metadata) for output in captured.outputs]
+
+
+@pytest.mark.parametrize("display", [False, True])
+@pytest.mark.parametrize("value", [0.125, 3, "95.9% ± 0.6%", (1.5, "a"), -math.inf])
+def test_glue_writes_the_output_myst_nb_reads(shell, value, display):
+    """The site reads glued values in myst-nb's format: ours must be byte for byte its own."""
+    from myst_nb import glue as myst_glue
+
+    ours = displayed(shell, lambda: prose.glue("value", value, display=display))
+    theirs = displayed(shell, lambda: myst_glue("value", value, display=display))
+    assert ours == theirs and len(ours) == 1
+
+
 def test_numpy_scalars_are_glued_as_python_numbers(monkeypatch):
     shown = {}
-    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: shown.update({name: value}))
+    monkeypatch.setattr(prose, "_publish", lambda name, value, display: shown.update({name: value}))
     prose.glue("ratio64", np.float64(0.1))
     prose.glue("ratio32", np.float32(0.1))
     prose.glue("count", np.int64(3))

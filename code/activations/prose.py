@@ -3,7 +3,7 @@ r"""Measured numbers in the prose: one sentence for the site, the PDF and Jupyte
 A chapter computes a number in a code cell and quotes it in the text. The code
 cell calls :func:`glue`, which does two things:
 
-* it stores the value in the notebook's outputs with myst-nb's ``glue``, where
+* it stores the value in the notebook's outputs in myst-nb's glue format, where
   the site and PDF builds (from the execution cache, without a kernel) find it;
 * it keeps the value in :data:`glued`, where JupyterLab finds it: jupyterlab-myst
   evaluates each ``{eval}`` role of a Markdown cell in the running kernel.
@@ -106,10 +106,31 @@ def glue(name: str, value: Any, display: bool = False) -> None:
                          "the prose reads it as glued.<name>")
     if isinstance(value, np.generic):
         value = value.item()
-    from myst_nb import glue as myst_glue  # the site's side; imported when first used
-
-    myst_glue(name, value, display=display)
+    _publish(name, value, display)
     glued._values[name] = value
+
+
+#: myst-nb's prefix for a glued value that is stored but not shown below the cell.
+GLUE_MIME_PREFIX = "application/papermill.record/"
+
+
+def _publish(name: str, value: Any, display: bool) -> None:
+    """Store ``value`` in the cell's outputs as myst-nb's ``glue`` does.
+
+    The format (papermill's record: the value's MIME bundle, its keys
+    prefixed unless shown, and ``{"scrapbook": {"name", "mime_prefix"}}`` in
+    the metadata) is what myst-nb reads back when it builds the site;
+    ``tests/test_prose.py`` checks that both write the same output. Calling
+    ``myst_nb.glue`` instead would import nbformat and jsonschema, about 2 s
+    of CPU at the first quoted number of every notebook.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as publish
+
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_MIME_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    publish({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
 
 
 def _parse(expression: str) -> ast.expr:

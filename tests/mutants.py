@@ -12,7 +12,15 @@ mutmut names a mutant after the module path of its file and strips only a
 ``build/mutmut/src/activations`` beside a copy of ``tests/`` and
 ``pyproject.toml`` (whose ``[tool.mutmut]`` section selects the modules
 and the tests), and mutmut runs there. The staging directory is kept
-between runs: mutmut re-tests only the functions that changed.
+between runs: only files whose content changed are copied again, and
+mutmut re-tests only the functions that changed.
+
+mutmut imports the package once and switches each mutant on at call time,
+which cannot reach code that runs at import (GELU's and Swish's constants,
+computed with mpmath): ``tests/mutants_plugin.py`` (loaded through
+``[tool.mutmut] pytest_add_cli_args``) imports the package afresh for the
+mutants of those functions, listed before each run, and credits their
+calls to the tests of the modules that use the results.
 
 Usage::
 
@@ -23,7 +31,9 @@ Usage::
 
 The table goes to ``bench-results/mutants.md``: per module the number of
 mutants, killed, equivalent (listed and still surviving), survived, and the
-score killed / (mutants - equivalent); then the diff of every survivor.
+score killed / (mutants - equivalent); the run time per module (from the
+durations mutmut records per mutant), the rate and an estimate for all
+mutants; then the diff of every survivor.
 """
 
 from __future__ import annotations

@@ -69,9 +69,10 @@ def cases():
 #: Magnitudes where some formula changes behaviour: sigma/tanh saturate
 #: (8.3-20, 36.7), exp over/underflows in float32 (88.7, 103.3) and
 #: float64 (709.8, 745.1), x**2 and x**3 overflow (1.3e154, 5.6e102;
-#: 1.8e19 and 7e12 in float32), and plain large numbers.
+#: 1.8e19 and 7e12 in float32), GELU-tanh's derivative is rescaled where
+#: e^v is subnormal (x in (-21.6, -21.06), 21.3), and plain large numbers.
 DANGER_ZONES = (
-    0.5, 1.0, 2.0, 5.0, 8.3, 9.0, 10.0, 16.6, 17.3, 18.0, 19.0, 20.0, 30.0, 36.7, 37.4, 40.0,
+    0.5, 1.0, 2.0, 5.0, 8.3, 9.0, 10.0, 16.6, 17.3, 18.0, 19.0, 20.0, 21.3, 30.0, 36.7, 37.4, 40.0,
     87.3, 88.7, 103.3, 104.0, 354.9, 709.8, 745.1, 1e4, 1e8, 7e12, 1.8e19, 1e30, 5.6e102,
     1e154, 1.3e154, 1e300,
 )

@@ -42,6 +42,7 @@ import argparse
 import fnmatch
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -125,19 +126,34 @@ def record_import_time() -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def run_mutmut(patterns: list[str], children: int) -> float:
-    """Run mutmut on mutants matching ``patterns``; return the seconds taken.
+def run_mutmut(patterns: list[str], children: int) -> dict:
+    """Run mutmut on mutants matching ``patterns``; return what the run cost.
 
     With no pattern mutmut tests only the mutants it has no result for (new
     or changed code); a mutant named by a pattern is always tested again.
+    The CPU time is that of every process of the run (mutant generation,
+    mutmut's stats and clean runs, the mutants' test processes): on a
+    machine shared with other work it measures the run better than the
+    wall time.
     """
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     mutmut = Path(sys.executable).with_name("mutmut")
+    before = _durations_seen()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     record_import_time()
     subprocess.run([str(mutmut), "run", "--max-children", str(children), *patterns],
                    cwd=STAGE, env=env, check=True)
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": time.perf_counter() - start,
+            "cpu": (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime),
+            "tested": sum(before.get(key) != value for key, value in _durations_seen().items()),
+            "load": os.getloadavg()[0]}
+
+
+def _durations_seen() -> dict[str, float]:
+    return {name: seconds for durations in load_durations().values()
+            for name, seconds in durations.items()}
 
 
 def load_results() -> dict[str, dict[str, int | None]]:
@@ -276,10 +292,15 @@ def _number(name: str) -> tuple[str, int]:
     return stem, int(number) if number.isdigit() else 0
 
 
-def write_report(rows, survivors, stale, seconds: float | None, tags=None, timing=None) -> str:
+def write_report(rows, survivors, stale, run: dict | None, tags=None, timing=None) -> str:
     lines = ["# Mutation testing (`make mutants`)", ""]
-    if seconds is not None:
-        lines += [f"Last mutmut run: {seconds:.0f} s on this machine.", ""]
+    if run is not None and run["tested"]:
+        per_mutant = run["cpu"] / run["tested"]
+        lines += [f"Last mutmut run: {run['tested']} mutants in {run['wall']:.0f} s "
+                  f"(load average {run['load']:.1f} at its end), {run['cpu']:.0f} s of CPU "
+                  f"including mutmut's set-up: {per_mutant:.2f} CPU seconds a mutant, so "
+                  f"all {run['all']} mutants would take about "
+                  f"{run['all'] * per_mutant / 2 / 3600:.1f} h on two otherwise idle cores.", ""]
     lines += ["| module | mutants | killed | equivalent | survived | score | not tested yet |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     totals = [0, 0, 0, 0, 0]
@@ -322,7 +343,7 @@ def main(argv=None) -> int:
     parser.add_argument("--survivors", action="store_true",
                         help="test every mutant that survived the last run, or was not tested yet")
     args = parser.parse_args(argv)
-    seconds = None
+    run = None
     if not args.report_only:
         patterns = [f"{PACKAGE}.{module}.*" for module in args.modules]
         if args.survivors:
@@ -333,8 +354,10 @@ def main(argv=None) -> int:
                 print("no surviving mutants to test again")
         stage()
         if patterns or not args.survivors:
-            seconds = run_mutmut(patterns, args.children)
+            run = run_mutmut(patterns, args.children)
     results, equivalent = load_results(), load_equivalent()
+    if run is not None:
+        run["all"] = sum(len(codes) for codes in results.values())
     rows, survivors, stale = summarise(results, equivalent)
     tested = {name for codes in results.values() for name, code in codes.items() if code == 0}
     tags = {}
@@ -343,7 +366,7 @@ def main(argv=None) -> int:
             tag = reason.split(":", 1)[0]
             tags[tag] = tags.get(tag, 0) + 1
     timing = timing_lines(results, load_durations(), args.children)
-    text = write_report(rows, survivors, stale, seconds, tags, timing)
+    text = write_report(rows, survivors, stale, run, tags, timing)
     table_end = text.index("\n\n", text.index("| module"))
     print(text[:table_end])
     print(f"\n{len(survivors)} surviving mutants; details in {REPORT.relative_to(ROOT)}")

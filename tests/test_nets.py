@@ -311,6 +311,23 @@ def test_training_is_deterministic_and_records_history():
     assert h1.val_accuracy[-1] == nets.accuracy(net.forward(X_val), y_val)
 
 
+@pytest.mark.parametrize("activation", ["relu", "gelu", "prelu"])
+def test_skipping_the_dead_unit_record_changes_no_bit_of_the_training(activation):
+    """``dead_units=False`` drops one forward pass per epoch and nothing else."""
+    X, y = data.spirals(90, seed=2)
+    outcomes = []
+    for dead_units in (True, False):
+        net = nets.MLP([2, 8, 8, 3], activation=activation, seed=[5, 6])
+        history = nets.train(net, X, y, optimizer=nets.Adam(0.02), epochs=4, batch_size=16,
+                             validation=data.spirals(30, seed=3), dead_units=dead_units)
+        outcomes.append((history, {k: v.copy() for k, v in net.params.items()}))
+    (recorded, params_recorded), (skipped, params_skipped) = outcomes
+    assert len(recorded.dead_fraction) == 4 and skipped.dead_fraction == []
+    assert all(np.array_equal(params_recorded[k], params_skipped[k]) for k in params_recorded)
+    for field in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert np.array_equal(getattr(recorded, field), getattr(skipped, field)), field
+
+
 def test_training_shows_a_progress_bar(capsys):
     net = nets.MLP([2, 4, 2], activation="tanh", seed=0)
     nets.train(net, *data.xor(16), epochs=3, batch_size=8, progress=True)

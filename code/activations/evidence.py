@@ -376,7 +376,8 @@ def _tuned(build, split, rates, seeds, epochs, batch_size, progress, name) -> Tu
     net = build(seeds * len(rates))
     per_replica_rate = np.repeat(rates, k)[:, None, None]   # broadcasts over (K, rows, cols)
     history = nets.train(net, *split.train, optimizer=nets.Adam(per_replica_rate), epochs=epochs,
-                         batch_size=batch_size, validation=split.val, progress=progress)
+                         batch_size=batch_size, validation=split.val, progress=progress,
+                         dead_units=False)
     val = np.asarray(history.val_accuracy[-1]).reshape(len(rates), k)
     diverged = np.asarray(history.diverged).reshape(len(rates), k)
     sweep = {rate: summarize(val[i], diverged[i]) for i, rate in enumerate(rates)}

@@ -952,7 +952,8 @@ def _finite_per_replica(arrays, replicated):
 
 
 def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int = 100,
-          batch_size: int = 32, seed=None, validation=None, progress: bool = False):
+          batch_size: int = 32, seed=None, validation=None, progress: bool = False,
+          dead_units: bool = True):
     """Train ``net`` with seeded mini-batches and return its :class:`History`.
 
     Parameters
@@ -978,6 +979,11 @@ def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int =
         Evaluated after every epoch.
     progress : bool
         Show a tqdm progress bar over the epochs.
+    dead_units : bool
+        Record ``History.dead_fraction`` after every epoch (default). It
+        costs one more forward pass over the whole training set per epoch;
+        a caller that does not read it (:func:`activations.evidence.tuned_mlp`)
+        switches it off. The training itself is the same either way.
 
     Examples
     --------
@@ -1036,7 +1042,7 @@ def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int =
             history.loss.append(_masked(totals[0] / n, bad))
             history.accuracy.append(_masked(totals[1] / n, bad))
             history.grad_norms.append(norms / n)
-            if hasattr(net, "dead_fraction"):
+            if dead_units and hasattr(net, "dead_fraction"):
                 history.dead_fraction.append(net.dead_fraction(X))
             if validation is not None:
                 logits = net.forward(np.asarray(validation[0], dtype=net.dtype))

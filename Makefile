@@ -21,7 +21,7 @@ LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
 help:
 	@echo "make book   build the HTML book into _build/html (executes every notebook)"
 	@echo "make test   run the whole test suite (library, notebooks, site, browsers, JupyterLab)"
-	@echo "make test-pdf  build the PDF and check it (not yet in make test)"
+	@echo "make test-pdf  the PDF test alone (part of make test)"
 	@echo "make pdf    the whole book as one PDF: _build/latex/book.pdf (xelatex)"
 	@echo "make bench  print the accuracy and speed tables (DESIGN section 8)"
 	@echo "make mutants  mutation testing of the package (bench-results/mutants.md)"
@@ -62,8 +62,7 @@ test: $(STAMP) $(NPM_STAMP)
 	@$(BWRAP_SETUP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# The PDF test (tests/test_pdf.py) after the site build. Not yet in make test:
-# xelatex intermittently writes an invalid UTF-8 byte into book.aux (issue 10).
+# The PDF test (tests/test_pdf.py) alone, after the site build. Part of make test.
 test-pdf: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m tests.browser_path --ensure
 	$(BIN)/python -m pytest -p no:xdist -m pdf tests/test_pdf.py

@@ -68,28 +68,53 @@ def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
     return [str(Path(name).with_suffix("")) for name in names]
 
 
-def _build_once() -> Site:
-    """Run ``make book`` unless another worker of this run already did."""
+@dataclass(frozen=True)
+class Outcome:
+    """How one ``make`` target of this test run ended."""
+
+    returncode: int
+    log: str
+    seconds: float
+
+
+def run_once_per_run(name: str, command: list[str], timeout: float) -> Outcome:
+    """Run ``command`` in the repository unless another worker of this test run already did.
+
+    pytest-xdist can hand tests that need the same build to both workers;
+    two builds at once in one output folder corrupt each other (two xelatex
+    runs writing one ``book.aux`` did, issue 10). An exclusive lock makes the
+    second worker wait, and a record keyed by the run's id gives it the first
+    worker's outcome. The log is kept in ``_build/<name>-build.log``.
+    """
     BUILD.mkdir(exist_ok=True)
-    record = BUILD / f".site-build-{_RUN_ID}.json"
-    with open(BUILD / ".site-build.lock", "w") as lock:
+    record = BUILD / f".{name}-build-{_RUN_ID}.json"
+    log_path = BUILD / f"{name}-build.log"
+    with open(BUILD / f".{name}-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not record.exists():
-            for stale in BUILD.glob(".site-build-*.json"):
+            for stale in BUILD.glob(f".{name}-build-*.json"):
                 stale.unlink()
             start = time.perf_counter()
-            result = subprocess.run(
-                ["make", "--no-print-directory", "book"],
-                cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
-            )
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                    timeout=timeout)
             seconds = time.perf_counter() - start
-            log = result.stdout + result.stderr
-            (BUILD / "site-build.log").write_text(log, encoding="utf-8")
-            record.write_text(json.dumps(
-                {"returncode": result.returncode, "seconds": seconds}), encoding="utf-8")
+            log_path.write_text(f"{result.stdout}{result.stderr}\n{name} took {seconds:.0f} s\n",
+                                encoding="utf-8")
+            record.write_text(json.dumps({"returncode": result.returncode, "seconds": seconds}),
+                              encoding="utf-8")
         outcome = json.loads(record.read_text(encoding="utf-8"))
-    log = (BUILD / "site-build.log").read_text(encoding="utf-8")
-    return Site(HTML, outcome["returncode"], log, outcome["seconds"])
+    return Outcome(outcome["returncode"], log_path.read_text(encoding="utf-8"), outcome["seconds"])
+
+
+def make_once_per_run(target: str, timeout: float) -> Outcome:
+    """``make <target>``, once per test run (:func:`run_once_per_run`)."""
+    return run_once_per_run(target, ["make", "--no-print-directory", target], timeout)
+
+
+def _build_once() -> Site:
+    """``make book``, once per test run."""
+    outcome = make_once_per_run("book", BUILD_TIMEOUT_S)
+    return Site(HTML, outcome.returncode, outcome.log, outcome.seconds)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +33,7 @@ import pytest
 import yaml
 
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
-    BUILD, ROOT, SCREENSHOTS, build_result, built_site, toc_docnames)
+    ROOT, SCREENSHOTS, Outcome, build_result, built_site, make_once_per_run, toc_docnames)
 
 pytestmark = [pytest.mark.pdf, pytest.mark.site, pytest.mark.xdist_group("site")]
 
@@ -117,37 +116,10 @@ def chapter_headings() -> list[tuple[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class PdfBuild:
-    """The outcome of one ``make pdf``."""
-
-    returncode: int
-    log: str
-    seconds: float
-
-
-#: The outcome of this process's one ``make pdf``. pytest-xdist may run this
-#: module's tests in several stretches between other modules of the "site"
-#: group, which would set the module fixture up again and build twice.
-_BUILDS: dict[str, PdfBuild] = {}
-
-
 @pytest.fixture(scope="module")
-def pdf_build(built_site) -> PdfBuild:  # noqa: F811 (the site build comes first)
-    if "pdf" not in _BUILDS:
-        _BUILDS["pdf"] = _make_pdf()
-    return _BUILDS["pdf"]
-
-
-def _make_pdf() -> PdfBuild:
-    start = time.perf_counter()
-    result = subprocess.run(["make", "--no-print-directory", "pdf"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=PDF_TIMEOUT_S)
-    seconds = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    (BUILD / "pdf-build.log").write_text(f"{log}\nmake pdf took {seconds:.0f} s\n",
-                                         encoding="utf-8")
-    return PdfBuild(result.returncode, log, seconds)
+def pdf_build(built_site) -> Outcome:  # noqa: F811 (the site build comes first)
+    """The outcome of this test run's one ``make pdf`` (whichever worker ran it)."""
+    return make_once_per_run("pdf", PDF_TIMEOUT_S)
 
 
 @pytest.fixture(scope="module")

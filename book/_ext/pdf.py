@@ -29,6 +29,8 @@ command to run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -232,6 +234,26 @@ def _context_of_first_error(log: Path, lines: int = 12) -> list[str]:
     return context
 
 
+@contextlib.contextmanager
+def only_build_here():
+    """Hold ``_build/.pdf.lock`` for the whole build: one ``make pdf`` per checkout at a time.
+
+    Two builds at once share ``_build/latex``: one xelatex pass then reads
+    the ``book.aux`` another is half-way through writing (cut inside a
+    character), and stops with "File ended while scanning use of
+    \\@newl@bel". A second ``make pdf`` waits for the first instead.
+    """
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".pdf.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("make pdf: another make pdf is building in this folder; waiting for it",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check-tools", action="store_true",
@@ -242,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
         print(" ".join(missing) if missing else "all tools present")
         return 1 if missing else 0
     ensure_tools()
+    with only_build_here():
+        return build()
+
+
+def build() -> int:
+    """The LaTeX build, then xelatex; 0 when the PDF was written."""
     start = time.perf_counter()
     if build_latex() != 0:
         print("make pdf: the LaTeX build of the book failed (see the warnings above)",

@@ -148,8 +148,17 @@ def test_derivative_check_fails_where_the_function_is_nan():
 
 @pytest.mark.parametrize("point", [np.nan, np.inf, -np.inf])
 def test_derivative_check_needs_finite_points(point):
-    with pytest.raises(ValueError, match="finite points"):
+    with pytest.raises(ValueError, match="finite points") as excinfo:
         checks.check_derivative(np.sin, np.cos, [0.0, point], verbose=False)
+    # The message starts with the helper's name and shows the offending point, not the finite one.
+    assert str(excinfo.value) == f"check_derivative() needs finite points; got {np.array([point])}"
+
+
+def test_derivative_check_shows_the_first_three_non_finite_points():
+    points = [0.5, np.nan, np.inf, 1.0, -np.inf, np.nan]
+    with pytest.raises(ValueError) as excinfo:
+        checks.check_derivative(np.sin, np.cos, points, verbose=False)
+    assert str(excinfo.value).endswith(f"got {np.array([np.nan, np.inf, -np.inf])}")
 
 
 def test_close_check_with_nan_and_infinities():
@@ -240,7 +249,7 @@ def test_passing_checks_print_one_line_in_both_languages(capsys):
 def test_a_perfect_answer_has_zero_error():
     assert checks.check_function(stable_log_sigmoid, stable_log_sigmoid, POINTS, verbose=False) == 0
     for helper in (checks.check_function, checks.check_derivative):
-        with pytest.raises(ValueError, match="at least one point"):
+        with pytest.raises(ValueError, match=rf"^{helper.__name__}\(\) needs at least one point$"):
             helper(np.exp, np.exp, [], verbose=False)
 
 

@@ -106,8 +106,8 @@ bench: $(STAMP)
 # Mutation testing with mutmut (tests/mutants.py): plants small bugs in the
 # package one at a time and runs the fast library tests against each; writes
 # bench-results/mutants.md. Not part of `make test`: about 7,600 mutants at
-# ~1.4 CPU s each, i.e. ~1.5 h on two idle cores, ~6 h on the loaded build
-# machine (per-module times in bench-results/mutants.md, see the README).
+# ~1.8 CPU s each (measured on 3,739), i.e. ~2 h on two idle cores, ~3 h on
+# the loaded build machine (per-module times in bench-results/mutants.md).
 # `make mutants MODULES="tanh prelu"` re-runs some modules only.
 mutants: export OPENBLAS_NUM_THREADS := 1
 mutants: $(STAMP)

@@ -176,3 +176,22 @@ def browser():
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+#: Result links on Sphinx's search page, one per result line.
+SEARCH_RESULT_LINKS = "#search-results ul.search > li > a"
+#: Sphinx writes its status line once the result list is complete (or empty).
+SEARCH_DONE = ("() => typeof Search !== 'undefined' && Search.status"
+               " && Search.status.innerText.trim().length > 0")
+
+
+def finished_search_results(page) -> list[str]:
+    """The result hrefs of an open search page, read once Sphinx has listed them all.
+
+    Sphinx appends the result lines one at a time and writes its status line
+    only after the last; reading at the first line races with the rest (a CI
+    run read four results and missed the chapter it looked for).
+    """
+    page.wait_for_function(SEARCH_DONE)
+    return page.eval_on_selector_all(
+        SEARCH_RESULT_LINKS, "links => links.map(link => link.getAttribute('href'))")

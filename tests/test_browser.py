@@ -19,7 +19,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
-    SCREENSHOTS, browser, build_result, built_site, site_url, toc_docnames)
+    SCREENSHOTS, browser, build_result, built_site, finished_search_results, site_url,
+    toc_docnames)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -187,12 +188,7 @@ def test_explorer_fallback_responds_without_a_kernel(open_page, docname):
 
 def test_chinese_search_finds_the_sigmoid_chapter(open_page):
     visit = open_page(f"search.html?q={quote('饱和')}", wait_for_math=False)
-    page = visit.page
-    results = page.locator("#search-results ul.search li a")
-    # Sphinx adds the result lines one by one and writes its status line when done.
-    page.wait_for_function("() => typeof Search !== 'undefined' && Search.status"
-                           " && Search.status.innerText.trim().length > 0")
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    hrefs = finished_search_results(visit.page)
     assert any(f"{SIGMOID}.html" in href for href in hrefs), hrefs
     assert visit.problems() == {}
 
@@ -205,9 +201,7 @@ def test_site_reads_straight_from_disk(open_page, built_site):  # noqa: F811
     chapter = open_page(f"{SIGMOID}.html", base=base)
     assert chapter.page.locator("main mjx-container").count() > 0
     search = open_page(f"search.html?q={quote('饱和')}", base=base, wait_for_math=False)
-    results = search.page.locator("#search-results ul.search li a")
-    results.first.wait_for()
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    hrefs = finished_search_results(search.page)
     assert any(f"{SIGMOID}.html" in href for href in hrefs), hrefs
     for visit in (start, chapter, search):
         assert visit.problems() == {}

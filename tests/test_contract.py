@@ -382,3 +382,17 @@ def test_value_and_grad_together_are_bitwise_the_separate_calls(record, params, 
         assert together.dtype == alone.dtype
         # Compared as bits: equal NaNs and the sign of zero count too.
         assert together.tobytes() == alone.tobytes()
+
+
+def test_a_replaced_function_cannot_keep_a_fused_kernel_that_disagrees():
+    """``dataclasses.replace(GELU, fn=...)`` keeping GELU's shared kernel would train the old GELU."""
+    import dataclasses
+
+    from activations import GELU, gelu
+
+    with pytest.raises(ValueError, match="value_and_grad does not return"):
+        dataclasses.replace(GELU, name="shifted", fn=lambda z: gelu(z) - 0.5)
+    shifted = dataclasses.replace(GELU, name="shifted", fn=lambda z: gelu(z) - 0.5,
+                                  value_and_grad=None)
+    value, _ = shifted.fn_and_grad(np.array([0.0]))
+    assert value[0] == -0.5

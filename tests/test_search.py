@@ -31,7 +31,8 @@ from playwright.sync_api import sync_playwright
 
 from tests.book_sources import glossary_first_seen
 from tests.site_fixtures import (  # noqa: F401 (fixtures used by name)
-    BUILD, _QuietHandler, browser, build_result, built_site, launch_chromium, site_url)
+    SEARCH_RESULT_LINKS, BUILD, _QuietHandler, browser, build_result, built_site,
+    finished_search_results, launch_chromium, site_url)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -133,10 +134,6 @@ QUERIES = [(term, FIRST_SEEN[term], "glossary") for term in GLOSSARY_TERMS] + [
 MISSPELLED = ("sigmiod", "sigmoid")
 
 TIMEOUT_MS = 60_000
-RESULT_LINKS = "#search-results ul.search > li > a"
-#: Sphinx writes this line once the result list is complete (or empty).
-SEARCH_DONE = ("() => typeof Search !== 'undefined' && Search.status"
-               " && Search.status.innerText.trim().length > 0")
 
 
 class SearchPage:
@@ -166,10 +163,7 @@ class SearchPage:
         # The search runs once the page (and searchindex.js) is parsed; no need
         # to wait for fonts and images.
         self.page.goto(f"{self.base}search.html?q={quote(query)}", wait_until="domcontentloaded")
-        self.page.wait_for_function(SEARCH_DONE)
-        hrefs = self.page.eval_on_selector_all(
-            RESULT_LINKS, "links => links.map(link => link.getAttribute('href'))")
-        return [docname_of(href) for href in hrefs]
+        return [docname_of(href) for href in finished_search_results(self.page)]
 
     def close(self):
         self.context.close()
@@ -243,8 +237,7 @@ def test_no_results_suggests_indexed_words(search_page):
     # Following the suggestion is a search that finds the chapter.
     advice.get_by_text(meant, exact=True).click()
     page.wait_for_url(f"**/search.html?q={meant}")
-    page.wait_for_function(SEARCH_DONE)
-    hrefs = page.eval_on_selector_all(RESULT_LINKS, "ls => ls.map(l => l.getAttribute('href'))")
+    hrefs = finished_search_results(page)
     assert docname_of(hrefs[0]) == SIGMOID, hrefs
     assert search_page.problems == []
 
@@ -282,7 +275,7 @@ def test_a_section_title_leads_to_the_section(search_page, built_site, docname):
     assert sections, f"{docname} has no all-Chinese section title of its own"
     section = max(sections, key=lambda title: (len(title), title))
     search_page.search(section)
-    first = search_page.page.locator(RESULT_LINKS).first
+    first = search_page.page.locator(SEARCH_RESULT_LINKS).first
     assert docname_of(first.get_attribute("href")) == docname, section
     assert "#" in first.get_attribute("href"), f"{section}: the link should open the section"
     assert section in first.inner_text()

@@ -118,6 +118,18 @@ class Activation:
 
     def __post_init__(self):
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        if self.value_and_grad is not None:
+            self._check_value_and_grad()
+
+    def _check_value_and_grad(self):
+        # dataclasses.replace(GELU, fn=...) would keep GELU's fused kernel and
+        # silently train the old function; a probe on a few points refuses it.
+        probe = np.linspace(-4.0, 4.0, 17)
+        value, slope = self.value_and_grad(probe)
+        if not (np.array_equal(value, self.fn(probe)) and np.array_equal(slope, self.grad(probe))):
+            raise ValueError(
+                f"{self.name}: value_and_grad does not return (fn(x), grad(x)); when "
+                "replacing fn or grad, pass value_and_grad=None (or a matching kernel)")
 
     def fn_and_grad(self, x, **params):
         """``(fn(x), grad(x))`` with the record's shared kernel when it has one.

@@ -53,6 +53,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import get, seeding
+from ._blas import single_blas_thread
 from ._spec import Activation, Properties
 from .prelu import prelu_grad_a
 from .sigmoid import sigmoid
@@ -951,6 +952,7 @@ def _finite_per_replica(arrays, replicated):
     return ok
 
 
+@single_blas_thread
 def train(net, X, y, loss="softmax_cross_entropy", optimizer=None, epochs: int = 100,
           batch_size: int = 32, seed=None, validation=None, progress: bool = False,
           dead_units: bool = True):
@@ -1095,6 +1097,7 @@ def deep_probe(activation, depth: int = 20, width: int = 64, batch: int = 256,
     return net, _stack(inputs, replicated), _stack(labels, replicated)
 
 
+@single_blas_thread
 def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: int = 256,
                          init: str = "xavier_uniform", activation_params=None, seed=None,
                          gain: float = 1.0, input_scale: float = 1.0):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import get
+from ._blas import single_blas_thread
 from .data import memory_task
 from .nets import Adam, _stack, _transpose, accuracy, get_loss, resolve_seeds, train
 
@@ -447,6 +448,7 @@ class RecurrentNet:
         return value, grads, report, logits
 
 
+@single_blas_thread
 def train_memory_task(cell="lstm", T: int = 30, n_hidden: int = 16, epochs: int = 16,
                       lr: float = 0.01, batch_size: int = 32, n_train: int = 512,
                       n_test: int = 512, noise: float = 1.0, seed=None,

@@ -34,7 +34,11 @@ def test_an_error_inside_still_restores_the_threads():
         assert blas_threads() == before
 
 
-@pytest.mark.parametrize("loop", [nets.train, nets.layer_gradient_norms, rnn.train_memory_task])
+@pytest.mark.parametrize("loop", [
+    nets.train, nets.layer_gradient_norms, nets.deep_probe, nets.numerical_gradients,
+    rnn.train_memory_task, nets.MLP.forward, nets.MLP.hidden_layers, nets.MLP.backward,
+    nets.MLP.dead_fraction, nets.MLP.loss_and_grads, rnn.RecurrentNet.forward,
+    rnn.RecurrentNet.backward, rnn.RecurrentNet.loss_and_grads], ids=lambda f: f.__qualname__)
 def test_the_training_loops_run_single_threaded(loop):
     assert getattr(loop, "__wrapped__", None) is not None, f"{loop.__name__} is not wrapped"
 

@@ -532,6 +532,7 @@ class MLP:
                 out.update({f"{name}{k}": v for name, v in act.items()})
         return out
 
+    @single_blas_thread
     def forward(self, X, with_slopes: bool = False):
         """Logits for a batch ``X``; caches what backward needs.
 
@@ -545,6 +546,7 @@ class MLP:
             h = act.forward(linear.forward(h), with_slope=with_slopes)
         return self.linears[-1].forward(h)
 
+    @single_blas_thread
     def hidden_layers(self, X) -> list:
         """Pre-activation and output of every hidden layer for inputs ``X``.
 
@@ -564,6 +566,7 @@ class MLP:
         self.forward(X)
         return [HiddenLayer(act._z, act._h) for act in self.activations]
 
+    @single_blas_thread
     def backward(self, dlogits, detailed: bool = False, statistics: bool = True):
         """Backpropagate ``dL/dlogits`` through the cached forward pass.
 
@@ -610,6 +613,7 @@ class MLP:
         )
         return self._collect("grads"), report
 
+    @single_blas_thread
     def dead_fraction(self, X) -> list:
         """Fraction of dead units of every hidden layer on ``X`` (a forward pass only).
 
@@ -618,6 +622,7 @@ class MLP:
         self.forward(X, with_slopes=True)
         return [act.dead_fraction() for act in self.activations]
 
+    @single_blas_thread
     def loss_and_grads(self, X, y, loss="softmax_cross_entropy", detailed: bool = False,
                        statistics: bool = True):
         """Forward, loss and backward in one call: ``(loss, grads, report, logits)``."""
@@ -1068,6 +1073,7 @@ def _masked(value, diverged):
     return float(value) if value.ndim == 0 else value
 
 
+@single_blas_thread
 def deep_probe(activation, depth: int = 20, width: int = 64, batch: int = 256,
                init: str = "xavier_uniform", activation_params=None, seed=None,
                gain: float = 1.0, input_scale: float = 1.0):
@@ -1140,6 +1146,7 @@ def layer_gradient_norms(activation, depth: int = 20, width: int = 64, batch: in
 # ---------------------------------------------------------------------------
 
 
+@single_blas_thread
 def numerical_gradients(model, X, y, loss="softmax_cross_entropy", h: float = 1e-6) -> dict:
     r"""Central finite differences of the loss for every parameter entry.
 

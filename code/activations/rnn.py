@@ -371,6 +371,7 @@ class RecurrentNet:
         """Every parameter array by name (live arrays, updated in place by optimizers)."""
         return {**self.cell.params, **self.readout}
 
+    @single_blas_thread
     def forward(self, X):
         """Logits ``(B, n_out)`` for sequences ``X`` of shape ``(B, T, n_in)``.
 
@@ -406,6 +407,7 @@ class RecurrentNet:
         out["hidden"] = np.stack(hidden, axis=-2)
         return out
 
+    @single_blas_thread
     def backward(self, dlogits):
         r"""BPTT from ``dL/dlogits``.
 
@@ -440,6 +442,7 @@ class RecurrentNet:
         grads["b"] = da.sum(axis=-2, keepdims=self.replicated)
         return grads, BPTTReport(grad_norms=norms)
 
+    @single_blas_thread
     def loss_and_grads(self, X, y, loss="softmax_cross_entropy"):
         """Forward, loss and BPTT in one call: ``(loss, grads, report, logits)``."""
         logits = self.forward(X)

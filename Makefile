@@ -13,7 +13,9 @@ NPM_STAMP := node_modules/.package-lock.json
 # The experiments multiply small matrices; OpenBLAS threads only add
 # contention there (measured: a 20-layer sweep took 4.5 s with default
 # threads on a busy 2-core machine, 0.2 s with one), and pytest already runs
-# two workers. Learners' own sessions (make lab) keep the default.
+# two workers. Learners' own sessions (make lab) keep the default, but the
+# package's training and probing loops limit BLAS to one thread themselves
+# (activations/_blas.py; make bench: blas_threads).
 test book pdf bench: export OPENBLAS_NUM_THREADS := 1
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 LAB_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -56,6 +56,17 @@ def test_parameter_errors_start_with_the_function_name(name, keyword):
         assert f"'{keyword}' of shape (5,)" in str(excinfo.value)
 
 
+@pytest.mark.parametrize("name", ["leaky_relu", "leaky_relu_grad"])
+def test_a_per_channel_negative_slope_is_refused_with_a_pointer_to_prelu(name):
+    """Leaky ReLU's slope is a scalar; the error says so and ends by naming the alternative."""
+    with pytest.raises(ValueError) as excinfo:
+        getattr(activations, name)(np.ones((3, 4)), negative_slope=np.full(4, 0.5))
+    message = str(excinfo.value)
+    assert_names(message, name)
+    assert "'negative_slope' must be a scalar; got shape (4,)" in message, message
+    assert re.search(r"\(use prelu for a slope per channel\)$", message), message
+
+
 @pytest.mark.parametrize("name", [grad for _, grad in LEARNABLE.values()])
 def test_upstream_errors_start_with_the_function_name(name):
     spec = next(s for s in FUNCTIONS if s.name == name)

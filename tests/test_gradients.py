@@ -11,6 +11,8 @@ swish's with beta = 2, about 2.2).
 
 from __future__ import annotations
 
+import warnings
+
 import mpmath
 import numpy as np
 import pytest
@@ -304,3 +306,36 @@ def test_prelu_slope_gradient_is_zero_at_the_kink():
     """d/da (a * min(x, 0)) = min(x, 0): zero on both sides of 0."""
     grad = activations.prelu_grad_a(np.array([0.0, -0.0]), a=np.array([0.25, 0.25]))
     np.testing.assert_array_equal(grad, [0.0, 0.0])
+
+
+#: Slopes for every branch of the rectifier derivative kernel: inside [0, 1], outside it
+#: on either side, and float64 slopes that round to +-inf or to 0 in float32.
+RECTIFIER_SLOPES = (0.0, 0.3, 1.0, -0.5, 1.5, 1e300, -1e300, 5e-324)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("slope", RECTIFIER_SLOPES, ids=repr)
+@pytest.mark.parametrize("name, keyword", [("leaky_relu_grad", "negative_slope"),
+                                           ("prelu_grad", "a")])
+def test_rectifier_derivative_is_the_slope_rounded_once(name, keyword, slope, dtype):
+    """Left of the kink the derivative is the slope itself, rounded once to ``x``'s dtype.
+
+    The one rounding is IEEE's cast of the float64 slope (``+-1e300`` becomes
+    ``+-inf`` in float32, ``5e-324`` becomes 0), done here by NumPy's cast
+    rather than by the kernel; right of the kink the derivative is 1, and NaN
+    stays NaN. An overflow to inf is the correct rounding, so no warning may
+    be raised on the way. (The sign of a zero slope is not compared: the
+    kernel takes ``max(H, slope)``, and which zero ``np.maximum(0.0, -0.0)``
+    returns depends on the CPU's max instruction.)
+    """
+    func = getattr(activations, name)
+    x = np.array([-np.inf, -2.5, -0.0, 0.0, 1e-30, 3.0, np.inf, np.nan], dtype)
+    with np.errstate(over="ignore"):
+        rounded = np.asarray(slope, np.float64).astype(dtype)
+    expected = np.where(x > 0, dtype(1), rounded)
+    expected[np.isnan(x)] = np.nan
+    with warnings.catch_warnings(), np.errstate(all="warn"):
+        warnings.simplefilter("error")
+        got = func(x, **{keyword: slope})
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, expected, err_msg=f"{name}(x, {keyword}={slope!r})")

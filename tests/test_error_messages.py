@@ -121,3 +121,19 @@ def test_approximation_errors_start_with_the_function_name(name):
     with pytest.raises(ValueError) as excinfo:
         getattr(activations, name)(x, approximate="erf")
     assert_names(str(excinfo.value), name)
+
+
+FUSED = [record for record in activations.ACTIVATIONS if record.value_and_grad is not None]
+
+
+@pytest.mark.parametrize("record", FUSED, ids=lambda record: record.name)
+@pytest.mark.parametrize("bad, options", [
+    (np.array([1 + 2j]), {}), (np.array(["a"]), {}), (np.array([0.5]), {"approximate": "erf"})],
+    ids=["complex", "text", "unknown-approximation"])
+def test_a_fused_kernel_refuses_what_the_function_refuses_with_its_message(record, bad, options):
+    """``fn_and_grad`` (training's forward pass) says exactly what ``fn`` says about bad input."""
+    with pytest.raises((TypeError, ValueError)) as alone:
+        record.fn(bad, **options)
+    with pytest.raises(alone.type) as together:
+        record.fn_and_grad(bad, **options)
+    assert str(together.value) == str(alone.value)

@@ -375,10 +375,14 @@ def _tuned(build, split, rates, seeds, epochs, batch_size, progress, name) -> Tu
     k = len(seeds)
     net = build(seeds * len(rates))
     per_replica_rate = np.repeat(rates, k)[:, None, None]   # broadcasts over (K, rows, cols)
+    # Only the final validation score chooses the rate, so it is computed once,
+    # after training, not after every epoch (train's `validation`).
     history = nets.train(net, *split.train, optimizer=nets.Adam(per_replica_rate), epochs=epochs,
-                         batch_size=batch_size, validation=split.val, progress=progress,
-                         dead_units=False)
-    val = np.asarray(history.val_accuracy[-1]).reshape(len(rates), k)
+                         batch_size=batch_size, progress=progress, dead_units=False)
+    with np.errstate(over="ignore", invalid="ignore"):   # a diverged replica's logits overflow
+        val_logits = net.forward(np.asarray(split.val[0], dtype=net.dtype))
+    val_accuracy = np.where(history.diverged, np.nan, nets.accuracy(val_logits, split.val[1]))
+    val = val_accuracy.reshape(len(rates), k)
     diverged = np.asarray(history.diverged).reshape(len(rates), k)
     sweep = {rate: summarize(val[i], diverged[i]) for i, rate in enumerate(rates)}
     rate = best_learning_rate(sweep)

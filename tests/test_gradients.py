@@ -334,7 +334,7 @@ def test_rectifier_derivative_is_the_slope_rounded_once(name, keyword, slope, dt
         rounded = np.asarray(slope, np.float64).astype(dtype)
     expected = np.where(x > 0, dtype(1), rounded)
     expected[np.isnan(x)] = np.nan
-    with warnings.catch_warnings(), np.errstate(all="warn"):
+    with warnings.catch_warnings(), np.errstate(over="warn", divide="warn", invalid="warn"):
         warnings.simplefilter("error")
         got = func(x, **{keyword: slope})
     assert got.dtype == dtype

@@ -366,3 +366,23 @@ def test_close_check_takes_sympy_numbers():
     checks.check_close(sp.Rational(1, 4), 0.25, verbose=False)
     checks.check_close(0.25, sp.Rational(1, 4), verbose=False)
     checks.check_close([sp.sqrt(2), 1], [np.sqrt(2), 1.0], verbose=False)
+
+
+@pytest.mark.parametrize("x", [0.0, 1e-3, -0.01])
+def test_derivative_step_is_the_documented_one(x):
+    # For x**3 the central difference is 3x**2 + h**2, so the reported error
+    # (rtol=0, atol=1) is h**2 itself: h = eps**(1/3) * max(1, |x|), made exact
+    # in floating point as (x + h) - x. Near 0 the rounding of the cubes is far
+    # below h**2 (for |x| > 1 it is of the same order, so those are not used).
+    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, abs(x))
+    h = (x + h) - x
+    worst = checks.check_derivative(lambda t: t ** 3, lambda t: 3 * t ** 2, [x],
+                                    rtol=0, atol=1.0, verbose=False)
+    assert worst == pytest.approx(h ** 2, rel=1e-3)
+
+
+def test_derivative_check_fails_cleanly_when_the_difference_overflows():
+    # exp(709.78 + h) overflows (h is about 0.004): the check must report a failed
+    # derivative, not let the reader's error state raise FloatingPointError.
+    with np.errstate(all="raise"), pytest.raises(AssertionError, match=r"^✗ exp"):
+        checks.check_derivative(np.exp, np.exp, [709.78], verbose=False)

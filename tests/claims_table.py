@@ -88,6 +88,7 @@ def main() -> int:
         print("no built site: run `make book` first", file=sys.stderr)
         return 1
     text = markdown(all_claims())
+    REPORT.parent.mkdir(parents=True, exist_ok=True)   # bench-results/ is not in the repository
     REPORT.write_text(text, encoding="utf-8")
     print(text)
     print(f"written to {REPORT.relative_to(ROOT)}")

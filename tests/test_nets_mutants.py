@@ -11,13 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from activations import nets
-
-
-def _replicas_match_single(fn, stacked):
-    """``fn`` on a (K, ...) stack equals ``fn`` on each replica alone."""
-    together = fn(stacked)
-    return [np.allclose(together[k], fn(stacked[k])) for k in range(len(stacked))]
+from activations import nets, rnn
 
 
 # --- linear_sgd_path: the zig-zag figure of the Sigmoid and tanh chapters -----------
@@ -276,7 +270,6 @@ def test_minibatches_cover_every_sample_once():
 # --- rnn: cell defaults and dtypes ----------------------------------------------------
 
 def test_recurrent_net_defaults_are_one_lstm_input_16_units_one_output():
-    from activations import rnn
     net = rnn.RecurrentNet(seed=0)
     assert isinstance(net.cell, rnn.LSTMCell)
     assert net.params["Wx"].shape == (1, 4 * 16)
@@ -285,13 +278,11 @@ def test_recurrent_net_defaults_are_one_lstm_input_16_units_one_output():
 
 def test_lstm_forget_bias_defaults_to_one():
     """The forget gate starts mostly open (Gers et al.): its bias block is 1, the others 0."""
-    from activations import rnn
     b = rnn.LSTMCell(2, 3, np.random.default_rng(0)).params["b"]
     np.testing.assert_array_equal(b, [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_cell_parameters_follow_dtype(cell):
-    from activations import rnn
     params = rnn.CELLS[cell](2, 3, np.random.default_rng(0), np.float32).params
     assert {p.dtype for p in params.values()} == {np.dtype(np.float32)}

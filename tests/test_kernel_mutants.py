@@ -11,7 +11,7 @@ import importlib
 import numpy as np
 import pytest
 
-from activations import prelu_grad_a
+from activations import leaky_relu, prelu, prelu_grad_a
 from activations._numeric import sum_to_shape
 
 
@@ -54,3 +54,49 @@ def test_slope_gradient_opposite_infinities_give_nan_under_raise(two_blocks):
     upstream = np.array([1.0, 1.0, -1.0, -1.0])
     with np.errstate(all="raise"):
         assert np.isnan(prelu_grad_a(x, 0.25, upstream=upstream))
+
+
+# --- the rectifiers' slope cast (leaky_relu, prelu: "How the slope is cast") --------
+
+X32 = np.array([-3e38, -7.3, -1.1e-3, -1e-30, -0.0, 0.0, 2.5, np.inf, -np.inf], np.float32)
+
+
+def _rectified(x, product):
+    """x where x > 0, else the given product (NaN-free inputs)."""
+    return np.where(x > 0, x, product)
+
+
+@pytest.mark.parametrize("slopes", [0.1, [0.0, 0.1], [0.1, 1.3], [0.0, 0.1, -0.7, 1.3]],
+                         ids=["scalar", "zero-and-normal", "both-sides-of-1", "mixed"])
+def test_float32_product_uses_the_slope_rounded_to_float32(slopes):
+    """A slope that is a normal float32 is rounded to float32 first, then multiplied in float32.
+
+    0.1, 1.3 and -0.7 are not float32 numbers, so computing the product in
+    float64 and rounding once (the path for non-normal slopes) gives other
+    bits for some of these x; the documented result is the float32 product.
+    """
+    a = np.asarray(slopes, np.float64)
+    x = np.repeat(X32[:, None], a.size, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = _rectified(x, x * a.astype(np.float32))
+    expected[np.isinf(x) & (a == 0)] = np.maximum(x[np.isinf(x) & (a == 0)], 0)   # ReLU's limits
+    got = prelu(x, a=a) if a.ndim else leaky_relu(x, negative_slope=float(a))
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("slope", [1e-40, 1e39], ids=["subnormal-in-float32", "beyond-float32"])
+def test_float32_product_with_a_non_normal_slope_is_rounded_once(slope):
+    """A slope that float32 cannot hold as a normal number: the float64 product, rounded once."""
+    x = np.array([-3e38, -7.3, -1.1e-3, -1e-30, 2.5], np.float32)
+    with np.errstate(over="ignore"):
+        expected = _rectified(x, (x.astype(np.float64) * slope).astype(np.float32))
+    for got in (leaky_relu(x, negative_slope=slope), prelu(x, a=np.array([slope]))):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_per_channel_zero_slope_repairs_only_its_own_infinities():
+    # A zero slope turns 0 * (-inf) into ReLU's limit 0; the other channels keep a * (-inf).
+    a = np.array([0.0, 0.5, -0.5, 2.0])
+    got = prelu(np.full((2, 4), -np.inf), a=a)
+    np.testing.assert_array_equal(got, [[0.0, -np.inf, np.inf, -np.inf]] * 2)

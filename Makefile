@@ -110,7 +110,9 @@ bench: $(STAMP)
 # bench-results/mutants.md. Not part of `make test`: about 7,600 mutants at
 # ~1.8 CPU s each (measured on 3,739), i.e. ~2 h on two idle cores, ~3 h on
 # the loaded build machine (per-module times in bench-results/mutants.md).
-# `make mutants MODULES="tanh prelu"` re-runs some modules only.
+# `make mutants MODULES="tanh prelu"` re-runs some modules only. After a change
+# to pyproject.toml's [tool.mutmut] (e.g. a test file added to the selection)
+# mutmut forgets every earlier result: plan a full run after such a change.
 mutants: export OPENBLAS_NUM_THREADS := 1
 mutants: $(STAMP)
 	$(BIN)/python -m tests.mutants $(MODULES)

@@ -13,7 +13,9 @@ mutmut names a mutant after the module path of its file and strips only a
 ``pyproject.toml`` (whose ``[tool.mutmut]`` section selects the modules
 and the tests), and mutmut runs there. The staging directory is kept
 between runs: only files whose content changed are copied again, and
-mutmut re-tests only the functions that changed.
+mutmut re-tests only the functions that changed. A change to
+``[tool.mutmut]`` (such as a test file added to the selection) is the
+exception: the next run starts with every mutant untested.
 
 mutmut imports the package once and switches each mutant on at call time,
 which cannot reach code that runs at import (GELU's and Swish's constants,

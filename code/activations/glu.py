@@ -231,10 +231,12 @@ def _gelu_none_gate():
 
 def _gelu_tanh_tail(b):
     """``(m, k, n)``: e^{v} = m 2**k and N = (1 + v) + 2Bb^3, from gelu's double-double v."""
-    v, ve, c, ce = _tanh_parts(np.maximum(b, -30.0))
+    v, ve, c, ce = _tanh_parts(np.maximum(b, -40.0))
     m, k = _exp_scaled(v, ve)
-    # Beyond -30, e^v < e^-1900: below any product of floats, but not 0 (inf * g = inf).
-    k = np.where(b < -30.0, -1e6, k)
+    # Beyond -40, e^v < e^-4600 = 2**-6600: below any product of floats, also the VJP's
+    # v a g'(b) with |v a| up to 2**2048 (from -30 on it was not: e^v(-30.5) * 2**2048 is
+    # 1e-281), but not 0 (inf * g = inf).
+    k = np.where(b < -40.0, -1e6, k)
     return m, k, v, ((1.0 + v) + 2.0 * c) + (2.0 * ce + ve)
 
 

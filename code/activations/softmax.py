@@ -810,14 +810,21 @@ def _tangent(x, v, axis, func_name: str, what: str):
     if work.size == 0:
         return restore(np.empty(work.shape, out_info.dtype), out_info)
     # The JVP is linear in v: scaling by a power of two keeps v - v_k
-    # finite for |v| near the overflow threshold. An infinite or NaN
-    # tangent has no meaningful product: it gives inf/NaN, quietly.
-    highest, lowest = float(np.max(direction)), float(np.min(direction))
-    finite = math.isfinite(highest) and math.isfinite(lowest)
-    scale = 4.0 if finite and max(highest, -lowest) > _LARGE_TANGENT else 1.0
+    # finite for |v| near the overflow threshold. Only the slices that hold
+    # such a tangent are scaled, whatever the others hold: dividing by 4
+    # rounds subnormal tangents, and a slice's result must not depend on
+    # the slices batched with it. An infinite or NaN tangent has no
+    # meaningful product: it gives inf/NaN in its slice, quietly.
+    magnitude = np.max(np.abs(direction), axis=axis, keepdims=True)   # NaN for a NaN slice
+    finite = bool(np.isfinite(magnitude).all())
+    large = magnitude > _LARGE_TANGENT
+    scale = None
+    if large.any():
+        scale = np.where(large, 4.0, 1.0)
+        direction = direction / scale
     with np.errstate(invalid="ignore") if not finite else contextlib.nullcontext():
-        result = _by_blocks(_tangent_rows, [work, direction / scale], axis, out_info.dtype)
-    if scale != 1.0:
+        result = _by_blocks(_tangent_rows, [work, direction], axis, out_info.dtype)
+    if scale is not None:
         result *= scale
     return restore(result, out_info)
 

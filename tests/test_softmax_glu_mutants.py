@@ -1,0 +1,402 @@
+"""Softmax and gated-unit behaviours that mutation testing found unpinned (bench-results/mutants.md).
+
+The generic tests run every function over the contract (dtypes, shapes,
+warnings) and test_accuracy measures values and derivatives on a grid that
+spans the float range; what they leave open is pinned here, each on a few
+inputs chosen for it:
+
+* the products ``softmax_jvp`` / ``softmax_vjp``: the dtype of mixed inputs,
+  the message for a tangent of the wrong shape, tangents near the overflow
+  threshold of one sign only or with cancelling products (the scaling that
+  keeps them finite must be exact), infinite tangents (inf/NaN, no
+  warning), and slices batched with slices of huge or infinite tangents
+  (a slice's result must not depend on its batch: this found two bugs,
+  fixed with the tests);
+* accuracy (DESIGN section 8: 4 ULP against mpmath) where the careful paths
+  of softmax take over and the grid is sparse: rows whose other entries are
+  subnormal exponentials, rows of nearly equal logits (the maximal share
+  small, its complement near 1), and long rows of the online recurrence,
+  whose per-step rounding errors would add up;
+* the gated units: GEGLU's tanh gate far in its left tail, where the VJP's
+  two huge factors lift a tiny slope back into range (a bug, fixed with the
+  test), and just beyond the fits of the gelu module; the messages for a bad
+  ``approximate`` or ``beta``;
+* small documented facts: the Jacobian of a 0-d input, ``softmax_expr`` of a
+  single symbol or a SymPy matrix, the default block of ``online_softmax``,
+  ``geglu_expr``'s default and its error for an unknown ``approximate``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import activations
+from activations import reference
+
+STRICT = dict(over="raise", invalid="raise", divide="raise")
+PRODUCTS = ("softmax_jvp", "softmax_vjp")
+TINY = float(np.finfo(np.float64).smallest_subnormal)
+SEED = 20261204
+
+
+def exact_jvp(x, v):
+    r"""True :math:`s_i (v_i - \sum_j s_j v_j)` of each row (last axis), as mpmath numbers."""
+    s = reference.value("softmax", x, dps=60)
+    out = np.empty(x.shape, dtype=object)
+    with mpmath.workdps(60):
+        for row in np.ndindex(x.shape[:-1]):
+            tangent = [mpmath.mpf(float(t)) for t in v[row]]
+            mean = mpmath.fsum(si * ti for si, ti in zip(s[row], tangent))
+            out[row] = [si * (ti - mean) for si, ti in zip(s[row], tangent)]
+    return out
+
+
+def assert_within_target(got, exact, what, dtype=np.float64):
+    """Every entry of ``got`` within the 4-ULP target of the mpmath values ``exact``."""
+    exact = np.asarray(exact, dtype=object)
+    errors = reference.ulp_error(np.asarray(got), exact, dtype)
+    worst = np.unravel_index(np.argmax(errors), errors.shape)
+    assert errors[worst] <= reference.TARGET_ULP, (
+        f"{what}: {errors[worst]:.4g} ULP at {worst}: got {float(got[worst])!r}, "
+        f"expected {mpmath.nstr(exact[worst], 17)}")
+
+
+# --- softmax_jvp / softmax_vjp: dtypes, shapes, tangents near the limits ----------------
+
+@pytest.mark.parametrize("name", PRODUCTS)
+@pytest.mark.parametrize("x_dtype, v_dtype", [(np.float32, np.float64), (np.float64, np.float32),
+                                              (np.float16, np.float32), (np.int64, np.float32)],
+                         ids=str)
+@pytest.mark.parametrize("shape", [(2, 3), (0, 3)], ids=str)
+def test_products_take_the_promotion_of_both_dtypes(name, x_dtype, v_dtype, shape):
+    """Documented: 'dtype the promotion of the two inputs' dtypes', empty inputs included."""
+    x = np.arange(np.prod(shape)).reshape(shape).astype(x_dtype)
+    v = np.ones(shape, v_dtype)
+    got = getattr(activations, name)(x, v)
+    assert got.dtype == np.result_type(x_dtype, v_dtype) and got.shape == shape
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_shape_error_names_both_shapes(name):
+    with pytest.raises(ValueError) as excinfo:
+        getattr(activations, name)(np.zeros((2, 3)), np.ones((3, 2)))
+    message = str(excinfo.value)
+    assert message.startswith(f"{name}()")
+    assert "of shape (3, 2)" in message and "input's shape (2, 3)" in message, message
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_tangents_near_the_float_maximum_of_mostly_one_sign(name, sign):
+    """v - v_k overflows when the large entries have one sign and v_k the other.
+
+    Here max |v| = 1.7e308 comes from one sign and the other sign reaches
+    only 4e307: the scaling must look at both ends of v. Each slice is
+    passed alone, so nothing else in the array triggers the scaling.
+    """
+    for x in (np.array([0.0, 1.0]), np.array([1.0, 0.0]), np.array([0.5, 3.0, -1.0])):
+        v = sign * np.array([-1.7e308, 4e307, 1e300][:x.size])
+        with np.errstate(**STRICT):
+            got = getattr(activations, name)(x, v)
+        assert np.isfinite(got).all(), (x, v, got)
+        assert_within_target(got, exact_jvp(x[None], v[None])[0], f"{name}(x={x}, v={v})")
+
+
+#: Logits and tangents near the float maximum whose products are small differences of large
+#: terms (found by a seeded search): within 2 ULP as computed, but hundreds of ULP off if v
+#: were scaled by a factor that is not a power of two (its rounding is then amplified).
+CANCELLING_ROWS = [
+    ([-0.08492189241007475, -1.1976996459322904, 0.48825982990411454],
+     [-9.769759936944149e+307, -8.830703886702662e+307, -9.527766849831714e+307]),
+    ([-0.029153693911985634, 0.12766980666129868, -1.9726938587352065],
+     [1.532307984699403e+308, 1.4925668511322138e+308, 1.1475849755905334e+308]),
+    ([1.5840916212544949, -0.6911527481483506, 1.8010877045717426],
+     [1.7072397892711407e+308, 1.697140812891665e+308, 1.6513224384898521e+308]),
+]
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_large_tangents_are_scaled_exactly(name):
+    """The scaling that keeps v - v_k finite must itself be exact (a power of two)."""
+    x = np.array([row for row, _ in CANCELLING_ROWS])
+    v = np.array([tangent for _, tangent in CANCELLING_ROWS])
+    with np.errstate(**STRICT):
+        got = getattr(activations, name)(x, v)
+    assert_within_target(got, exact_jvp(x, v), name)
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+@pytest.mark.parametrize("infinite", [[np.inf], [-np.inf], [np.inf, -np.inf], [np.nan]], ids=str)
+def test_an_infinite_tangent_gives_inf_or_nan_quietly(name, infinite):
+    """'An infinite or NaN tangent has no meaningful product: it gives inf/NaN, quietly.'
+
+    Only its own slice is affected: the other slices are computed as if
+    alone, the last one with tangents near 1.8e308, which must still be
+    scaled to keep v - v_k finite. Each sign is tried alone too, so that
+    the other end of ``v`` is finite.
+    """
+    x = np.array([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [0.5, -1.0, 3.0], [0.0, 1.0, 2.0]])
+    v = np.array([[0.0, 1.0, 0.0], [-2.0, 0.0, 0.5], [1.0, -1.0, 0.25], [1.7e308, -1.7e308, 0.0]])
+    for row, value in enumerate(infinite):
+        v[row, row] = value
+    with np.errstate(**STRICT):
+        got = getattr(activations, name)(x, v)
+    assert not np.isfinite(got[:len(infinite)]).any(), got
+    np.testing.assert_array_equal(got[2], getattr(activations, name)(x[2], v[2]))
+    assert_within_target(got[3], exact_jvp(x[3:], v[3:])[0], f"{name}: the slice of large tangents")
+
+
+#: Rows of subnormal tangents where dividing by 4 and multiplying back loses > 4 ULP
+#: (found by a seeded search over random logits and tangents of 1..63 subnormal units).
+SUBNORMAL_ROWS = [
+    ([1.8791021603493685, -1.5415695241973402, -0.2779479297282279], [-15, 58, 45]),
+    ([-0.5142316948419379, 1.635954106775011, -1.4108530672500152], [-35, 31, -20]),
+    ([-0.7988965300180908, -0.9959562974247125, 1.1837876177317015], [-33, -30, -10]),
+]
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_subnormal_tangents_batched_with_huge_ones_stay_within_target(name):
+    """A slice of huge tangents must not cost the accuracy of the other slices.
+
+    The scaling that keeps v - v_k finite near 1.8e308 is exact for normal
+    numbers but rounds subnormal ones; applied to the whole array it moved
+    the rows below by up to 4.9 ULP (of the smallest subnormal).
+    """
+    x = np.array([[0.0, 1.0, 2.0]] + [row for row, _ in SUBNORMAL_ROWS])
+    v = np.array([[1.7e308, -1.7e308, 1e300]] + [np.array(t) * TINY for _, t in SUBNORMAL_ROWS])
+    with np.errstate(**STRICT):
+        got = getattr(activations, name)(x, v)
+    assert_within_target(got, exact_jvp(x, v), name)
+    transposed = getattr(activations, name)(x.T, v.T, axis=0)
+    np.testing.assert_array_equal(transposed, got.T)
+
+
+# --- softmax accuracy where the careful paths take over ---------------------------------
+
+def subnormal_rows(n=200):
+    """A dominant entry and n others more than 700 below it: their exponentials are subnormal.
+
+    Each subnormal exponential is rounded to a multiple of 2**-1074, so
+    their plain sum is off by up to n/2 of those units; the complement of
+    the dominant entry, and its log-probability, are about that sum.
+    """
+    return np.array([[0.0] + [-720.5] * n,
+                     [0.0] + [-745.1 + 0.01 * k for k in range(n)],
+                     [5.0] + [-717.3] * n])
+
+
+@pytest.mark.parametrize("name, kind", [("softmax_grad", True), ("log_softmax", False)])
+def test_rows_whose_other_entries_are_subnormal_stay_within_target(name, kind):
+    x = subnormal_rows()
+    got = getattr(activations, name)(x)
+    measured = "softmax" if name == "softmax_grad" else "log_softmax"
+    errors = reference.measure(measured, x, got, kind).errors
+    assert errors.max() <= reference.TARGET_ULP, (name, errors.max(axis=-1))
+
+
+def rescaled_rows():
+    """Two rows whose other entries are all more than 623 below the maximum (ratio < 2**-900).
+
+    Their sums are redone from exponentials scaled by e**128, each row on
+    the grid of its own largest term. The second row is built so that a
+    plain sum loses: 8 equal terms B start the 8 partial sums of NumPy's
+    pairwise summation, and 119 terms of 0.51 ULP of B each round the
+    partial sums up. The first row has much larger terms: summed on its grid,
+    the second row's terms would all be tails, i.e. summed plainly.
+    """
+    big = (np.round(-572.0 / np.log(2.0)) + 0.25) * np.log(2.0) - 128.0   # B = e**(big+128)
+    small = np.log(0.51 * np.spacing(np.exp(big + 128.0))) - 128.0
+    return np.array([[0.0] + [-630.0] * 127, [0.0] + [big] * 8 + [small] * 119])
+
+
+@pytest.mark.parametrize("name, kind", [("softmax_grad", True), ("log_softmax", False)])
+def test_rows_summed_after_rescaling_each_on_its_own_grid_stay_within_target(name, kind):
+    x = rescaled_rows()
+    got = getattr(activations, name)(x)
+    measured = "softmax" if name == "softmax_grad" else "log_softmax"
+    errors = reference.measure(measured, x, got, kind).errors
+    assert errors.max() <= reference.TARGET_ULP, (name, errors.max(axis=-1))
+
+
+def test_the_jacobian_diagonal_of_nearly_equal_logits_stays_within_target():
+    """The maximal share is then ~1/n and its complement near 1: 1 - complement would cancel."""
+    rng = np.random.default_rng(SEED)
+    x = rng.uniform(-0.01, 0.01, (4, 64))
+    x[1] *= 100
+    x[2] = np.linspace(0.0, 1.0, 64)
+    for got in (activations.softmax_grad(x),
+                np.diagonal(activations.softmax_jacobian(x), axis1=-2, axis2=-1)):
+        errors = reference.measure("softmax", x, got, True).errors
+        assert errors.max() <= reference.TARGET_ULP, errors.max(axis=-1)
+
+
+def test_online_softmax_on_long_rows_one_entry_a_step_stays_within_target():
+    """1500-2000 steps of the recurrence: a rounding error the running sum repeats would add up.
+
+    One row's maximum grows by about 0.001 at every step (the running sum,
+    near 1000, is rescaled by expm1 each time), one crosses 0 (where the
+    shift differences round), and two grow so that the running sum hovers
+    around 64 and 32: adding a block's sum to it then crosses a power of
+    two again and again, the one place where that addition rounds. All with
+    block 1, the most steps a row can take.
+    """
+    rng = np.random.default_rng(SEED)
+    rows = [np.cumsum(rng.uniform(0, 0.002, 2000)), np.sort(rng.uniform(-1.0, 1.4, 2000))]
+    rng = np.random.default_rng(22)
+    for target in (512, 256, 128, 64, 32, 16):
+        # steps of about delta keep the running sum near 1 / (1 - e**-delta) = target
+        delta = -np.log1p(-1.0 / target)
+        row = np.cumsum(delta * rng.uniform(0.9, 1.1, 1500))
+        if target in (64, 32):
+            rows.append(np.concatenate([row, np.full(500, -np.inf)]))   # masked to one length
+    x = np.array(rows)
+    got = activations.online_softmax(x, block=1)
+    errors = reference.measure("softmax", x, got).errors
+    assert errors.max() <= reference.TARGET_ULP, errors.max(axis=-1)
+
+
+def test_online_softmax_reads_the_documented_default_block_of_256(monkeypatch):
+    """'block : int, default 256': each step of the recurrence reads 256 entries of the axis."""
+    module = importlib.import_module("activations.softmax")   # not the function softmax
+    widths = []
+    step = module._online_step
+
+    def logged_step(state, block):
+        widths.append(block.shape[-1])
+        return step(state, block)
+
+    monkeypatch.setattr(module, "_online_step", logged_step)
+    x = np.random.default_rng(SEED).standard_normal((3, 513))
+    np.testing.assert_array_equal(activations.online_softmax(x),
+                                  activations.online_softmax(x, block=256))
+    assert widths == [256, 256, 1] * 2
+
+
+def test_float64_rows_below_zero_with_far_entries_stay_within_target():
+    """Maximum in [-600, 0) and entries more than 708 below 0, far less below the maximum.
+
+    exp(x) of such an entry is subnormal while its probability, e**(x - m)
+    over the sum, is an ordinary number: float64 rows there must be shifted.
+    """
+    x = np.array([[m, m - 50, m - 200, m - 208.5, m - 240, m - 300] for m in (-1.0, -500.0, -599.0)])
+    for name, kind in (("softmax", False), ("softmax_grad", True)):
+        got = getattr(activations, name)(x)
+        errors = reference.measure("softmax", x, got, kind).errors
+        assert errors.max() <= reference.TARGET_ULP, (name, errors.max(axis=-1))
+
+
+@pytest.mark.parametrize("name", ["softmax", "softmax_grad", "log_softmax"])
+def test_a_slice_does_not_depend_on_the_slices_batched_with_it(name):
+    """The other axes are batch axes: each slice is computed as if it were alone, bit for bit.
+
+    So a row shown alone in a chapter and the same row inside a batch agree
+    exactly. The rows here take different paths when alone (every entry in
+    [-700, 600]: no shift) and beside rows that need the shift.
+    """
+    rng = np.random.default_rng(SEED)
+    rows = [rng.uniform(-650.0, -3.0, 6) for _ in range(6)]
+    rows += [[-800.0, 0.0, 1.0, -2.5, 3.0, -750.0], [-1e300, 5.0, -3.0, 2.0, 0.5, -1.0]]
+    x = np.array(rows)
+    function = getattr(activations, name)
+    np.testing.assert_array_equal(function(x), np.array([function(row) for row in x]))
+
+
+# --- small documented facts ---------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_the_jacobian_of_a_0d_input_is_the_scalar_zero(dtype):
+    """'For 0-d input the scalar derivative 0.0' (a one-entry softmax is constant)."""
+    got = activations.softmax_jacobian(dtype(3.0))
+    assert np.ndim(got) == 0 and got == 0 and np.asarray(got).dtype == dtype
+
+
+def test_softmax_expr_of_one_symbol_and_of_a_matrix():
+    """A single symbol is a vector of one entry (softmax 1); a SymPy matrix is its entries."""
+    x1, x2 = sp.symbols("x1 x2")
+    assert sp.simplify(activations.softmax_expr(x1) - sp.Matrix([1])) == sp.zeros(1, 1)
+    assert activations.softmax_expr(sp.Matrix([x1, x2])) == activations.softmax_expr([x1, x2])
+
+
+def test_geglu_expr_defaults_to_the_exact_gelu():
+    a, b = sp.symbols("a b")
+    assert activations.geglu_expr(a, b) == a * activations.gelu_expr(b, approximate="none")
+    assert activations.geglu_expr(a, b) != activations.geglu_expr(a, b, approximate="tanh")
+
+
+@pytest.mark.parametrize("bad", ["erf", "NONE", None])
+def test_geglu_expr_names_itself_and_the_choices_for_an_unknown_approximation(bad):
+    a, b = sp.symbols("a b")
+    message = f"geglu_expr(): approximate must be one of 'none', 'tanh'; got {bad!r}"
+    with pytest.raises(ValueError) as excinfo:
+        activations.geglu_expr(a, b, approximate=bad)
+    assert str(excinfo.value) == message
+
+
+# --- gated units: the gates' far tails, the messages of the parametrised ones -------------
+
+def test_geglu_tanh_vjp_where_the_gate_slope_is_tiny_but_the_product_is_not():
+    """b in [-31, -29] with a = v = 1.7e308: v a GELU'(b) is about 1e-281 at b = -30.5.
+
+    The scaled slope was set to 0 from b = -30 on, as if no product of
+    floats could lift e**v(b) < e**-1900 back into range; the VJP's two
+    huge factors (2**2048) can. Fixed: the cut-off is now b = -40
+    (e**v < 2**-6600).
+    """
+    b = -np.linspace(29.0, 31.0, 41)
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    v = np.full((b.size, 1), -1.5e308)
+    with np.errstate(**STRICT):
+        got = activations.geglu_vjp(x, v, approximate="tanh")
+    exact = reference.vjp("geglu", x, v, approximate="tanh")
+    errors = reference.ulp_error(got, exact, np.float64)
+    assert errors.max() <= 6, errors.max(axis=0)    # test_accuracy's VJP target (issue 13)
+
+
+def test_geglu_tanh_grad_in_the_left_tail_of_the_gate():
+    """Where the factor e**v(b) of GELU_tanh'(b) is formed scaled (b < -7.5), with a = 1.7e308.
+
+    The results are ordinary numbers down to b = -27; the grid of
+    test_accuracy meets this stretch at a few points only.
+    """
+    b = -np.random.default_rng(SEED).uniform(21.0, 27.0, 600)
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    got = activations.geglu_grad(x, approximate="tanh")
+    errors = reference.measure("geglu", x, got, True, approximate="tanh").errors
+    assert errors.max() <= reference.TARGET_ULP, errors.max(axis=0)
+
+
+def test_geglu_just_beyond_the_fits_of_the_gelu_module():
+    """b < -40 takes the asymptotic series of the Mills ratio; a = 1.7e308 keeps a GELU(b) in range."""
+    b = -(np.nextafter(40.0, 50.0) + np.linspace(0.0, 0.5, 40))
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    errors = reference.measure("geglu", x, activations.geglu(x), False).errors
+    assert errors.max() <= reference.TARGET_ULP, errors.max()
+
+
+GATE_PARAMETER_ERRORS = [
+    (name, {"approximate": "erf"}, ValueError,
+     f"{name}(): approximate must be one of 'none', 'tanh'; got 'erf'")
+    for name in ("geglu", "geglu_grad", "geglu_vjp")
+] + [
+    (name, {"beta": np.inf}, ValueError, f"{name}(): parameter 'beta' must be finite; got inf")
+    for name in ("swiglu", "swiglu_grad", "swiglu_vjp")
+] + [
+    (name, {"beta": "1"}, TypeError, f"{name}() needs a real scalar parameter 'beta'; got '1'")
+    for name in ("swiglu", "swiglu_grad", "swiglu_vjp")
+]
+
+
+@pytest.mark.parametrize("name, params, error, message", GATE_PARAMETER_ERRORS,
+                         ids=[f"{case[0]}-{case[1]}" for case in GATE_PARAMETER_ERRORS])
+def test_a_bad_gate_parameter_is_named_with_the_function(name, params, error, message):
+    x = np.array([[0.5, -1.0]])
+    args = (x, np.ones((1, 1))) if name.endswith("_vjp") else (x,)
+    with pytest.raises(error) as excinfo:
+        getattr(activations, name)(*args, **params)
+    assert str(excinfo.value) == message

@@ -9,6 +9,7 @@ overflows or meets ``0 * inf``.
 import importlib
 
 import numpy as np
+import activations
 import pytest
 
 from activations import leaky_relu, prelu, prelu_grad_a
@@ -48,9 +49,9 @@ def test_slope_gradient_overflowing_sum_is_minus_inf_under_raise(two_blocks):
 
 
 def test_slope_gradient_opposite_infinities_give_nan_under_raise(two_blocks):
-    # upstream = +1 then -1: the blocks sum to -inf and +inf; their sum is NaN,
-    # an honest "undefined", which must not turn into a FloatingPointError.
-    x = np.full(4, -1e308)
+    # upstream = +1 then -1 at x = -inf: the terms -inf and +inf make the sum NaN however
+    # it is grouped, an honest "undefined" that must not become a FloatingPointError.
+    x = np.array([-np.inf, -1.0, -np.inf, -1.0])
     upstream = np.array([1.0, 1.0, -1.0, -1.0])
     with np.errstate(all="raise"):
         assert np.isnan(prelu_grad_a(x, 0.25, upstream=upstream))
@@ -100,3 +101,29 @@ def test_per_channel_zero_slope_repairs_only_its_own_infinities():
     a = np.array([0.0, 0.5, -0.5, 2.0])
     got = prelu(np.full((2, 4), -np.inf), a=a)
     np.testing.assert_array_equal(got, [[0.0, -np.inf, np.inf, -np.inf]] * 2)
+
+
+# --- messages that name what was wrong ---------------------------------------------
+
+def test_ragged_input_message_names_the_function_and_the_input():
+    with pytest.raises(TypeError, match=r"^relu\(\) could not turn its input into an array: "):
+        activations.relu([[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: leaky_relu(np.ones(3), negative_slope="a"),
+     r"^leaky_relu\(\) needs real parameter 'negative_slope' "),
+    (lambda: prelu(np.ones(3), a=[[1.0, 2.0], [3.0]]),
+     r"^prelu\(\) could not turn its parameter 'a' into an array: "),
+])
+def test_bad_slope_message_names_the_parameter(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_float32_overflow_to_inf_is_a_result_not_a_warning():
+    # A slope beyond float32's range: the float64 product -3e77 rounds to -inf in the final
+    # cast, which is the correct rounding, so a reader's errstate(all="raise") must not fire.
+    with np.errstate(all="raise"):
+        got = leaky_relu(np.array([-3e38, 1.0], np.float32), negative_slope=1e39)
+    np.testing.assert_array_equal(got, np.array([-np.inf, 1.0], np.float32))

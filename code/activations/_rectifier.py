@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numeric import as_real_array, restore
+from ._numeric import as_real_array
 
 __all__: list[str] = []   # private: the public functions live in relu, leaky_relu, prelu
 
@@ -122,9 +122,3 @@ def _rectify_grad(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
         return complement
     # A slope that overflowed to inf would give 0 * inf above; a select is exact (and slower).
     return np.where(result == 0, slope, result)
-
-
-def _restore_rounded(result: np.ndarray, info):
-    """:func:`restore`, where overflow to inf in the final cast is the correct rounding."""
-    with np.errstate(over="ignore"):
-        return restore(result, info)

@@ -15,10 +15,10 @@ import math
 import numpy as np
 import sympy as sp
 
-from ._numeric import real_input
+from ._numeric import real_input, restore
 from ._spec import Activation, Properties
 from ._rectifier import (  # noqa: F401 (the chapter shows these kernels)
-    _check_slope, _rectify, _rectify_grad, _restore_rounded, _scalar_slope, _value_operands)
+    _check_slope, _rectify, _rectify_grad, _scalar_slope, _value_operands)
 
 __all__ = ["leaky_relu", "leaky_relu_grad", "leaky_relu_expr", "LEAKY_RELU"]
 
@@ -80,7 +80,7 @@ def leaky_relu(x, negative_slope=0.01):
     """
     x, info = real_input(x, "leaky_relu")
     slope = _scalar_slope(negative_slope, "leaky_relu")
-    return _restore_rounded(_rectify(*_value_operands(x, slope)), info)
+    return restore(_rectify(*_value_operands(x, slope)), info)
 
 
 def leaky_relu_grad(x, negative_slope=0.01):
@@ -119,7 +119,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
     """
     x, info = real_input(x, "leaky_relu_grad")
     slope = _scalar_slope(negative_slope, "leaky_relu_grad")
-    return _restore_rounded(_rectify_grad(x, slope), info)
+    return restore(_rectify_grad(x, slope), info)
 
 
 def leaky_relu_expr(x, negative_slope=0.01):

@@ -13,9 +13,9 @@ import string
 
 import numpy as np
 
-from ._numeric import InputInfo, as_real_array, broadcast_parameter, real_input
+from ._numeric import InputInfo, as_real_array, broadcast_parameter, real_input, restore
 from ._spec import Activation, Properties
-from ._rectifier import _check_slope, _rectify, _rectify_grad, _restore_rounded, _value_operands
+from ._rectifier import _check_slope, _rectify, _rectify_grad, _value_operands
 from .leaky_relu import leaky_relu_expr
 
 __all__ = ["prelu", "prelu_grad", "prelu_grad_a", "prelu_expr", "PRELU"]
@@ -70,7 +70,7 @@ def prelu(x, a=0.25):
     """
     x, info = real_input(x, "prelu")
     slope = _slope_array(a, x, info, "prelu")
-    return _restore_rounded(_rectify(*_value_operands(x, slope)), info)
+    return restore(_rectify(*_value_operands(x, slope)), info)
 
 
 def prelu_grad(x, a=0.25):
@@ -107,7 +107,7 @@ def prelu_grad(x, a=0.25):
     """
     x, info = real_input(x, "prelu_grad")
     slope = _slope_array(a, x, info, "prelu_grad")
-    return _restore_rounded(_rectify_grad(x, slope), info)
+    return restore(_rectify_grad(x, slope), info)
 
 
 def prelu_grad_a(x, a=0.25, upstream=None):
@@ -178,7 +178,7 @@ def prelu_grad_a(x, a=0.25, upstream=None):
         broadcast_parameter(_original(x, info), upstream, "prelu_grad_a", "upstream")
         upstream = np.broadcast_to(upstream, x.shape)
     total = _sum_negative_part(x, upstream, slope.shape)
-    return _restore_rounded(total, InputInfo(info.dtype, zero_dim=total.ndim == 0))
+    return restore(total, InputInfo(info.dtype, zero_dim=total.ndim == 0))
 
 
 def prelu_expr(x, a=0.25):

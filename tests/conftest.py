@@ -22,10 +22,12 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+import mpmath
 import numpy as np
 import pytest
 
 import activations
+from activations import reference
 
 from .settings import SETTINGS, PerChannel  # noqa: F401  (re-exported to the tests)
 
@@ -273,6 +275,19 @@ def assert_ulp_close(actual, desired, dtype, ulps: float, abs_floor: float = 0.0
             f"expected {np.ravel(desired)[i]!r} ({np.ravel(dist)[i]:.3g} ULP)"
         )
 
+
+def assert_within_target(got, exact, what, dtype=np.float64):
+    """Every entry of ``got`` within the 4-ULP target of the mpmath values ``exact``.
+
+    Unlike :func:`assert_ulp_close`, the reference is not rounded first: the
+    error is measured against the exact value (``reference.ulp_error``).
+    """
+    exact = np.asarray(exact, dtype=object)
+    errors = reference.ulp_error(np.asarray(got), exact, dtype)
+    worst = np.unravel_index(np.argmax(errors), errors.shape)
+    assert errors[worst] <= reference.TARGET_ULP, (
+        f"{what}: {errors[worst]:.4g} ULP at {worst}: got {float(np.asarray(got)[worst])!r}, "
+        f"expected {mpmath.nstr(exact[worst], 17)}")
 
 def pytest_sessionstart(session):
     """Start this run's record of nbgrader grades afresh (once: in the controller, not per worker)."""

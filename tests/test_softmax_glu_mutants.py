@@ -38,6 +38,8 @@ import sympy as sp
 import activations
 from activations import reference
 
+from .conftest import assert_within_target
+
 STRICT = dict(over="raise", invalid="raise", divide="raise")
 PRODUCTS = ("softmax_jvp", "softmax_vjp")
 TINY = float(np.finfo(np.float64).smallest_subnormal)
@@ -54,16 +56,6 @@ def exact_jvp(x, v):
             mean = mpmath.fsum(si * ti for si, ti in zip(s[row], tangent))
             out[row] = [si * (ti - mean) for si, ti in zip(s[row], tangent)]
     return out
-
-
-def assert_within_target(got, exact, what, dtype=np.float64):
-    """Every entry of ``got`` within the 4-ULP target of the mpmath values ``exact``."""
-    exact = np.asarray(exact, dtype=object)
-    errors = reference.ulp_error(np.asarray(got), exact, dtype)
-    worst = np.unravel_index(np.argmax(errors), errors.shape)
-    assert errors[worst] <= reference.TARGET_ULP, (
-        f"{what}: {errors[worst]:.4g} ULP at {worst}: got {float(got[worst])!r}, "
-        f"expected {mpmath.nstr(exact[worst], 17)}")
 
 
 # --- softmax_jvp / softmax_vjp: dtypes, shapes, tangents near the limits ----------------

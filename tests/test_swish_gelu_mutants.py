@@ -19,16 +19,8 @@ import pytest
 import activations
 from activations import reference
 
+from .conftest import assert_within_target
 from .test_small_inputs import exact_swish_grad_beta
-
-
-def _assert_within_target(got, exact, what):
-    """``got`` within the 4-ULP target of the mpmath values ``exact`` (float64)."""
-    errors = reference.ulp_error(got, np.asarray(exact, dtype=object), np.float64)
-    worst = int(np.argmax(errors))
-    assert errors[worst] <= reference.TARGET_ULP, (
-        f"{what}: {errors[worst]:.4g} ULP at entry {worst}: got {float(got[worst])!r}, "
-        f"expected {mpmath.nstr(np.asarray(exact, dtype=object)[worst], 17)}")
 
 
 # --- Swish beyond |t| = 700, where the rounding of t = beta*x shows ------------------
@@ -63,7 +55,7 @@ def test_swish_beyond_t_700_corrects_the_rounding_of_beta_x(name, beta):
     """
     t = np.concatenate([np.linspace(700.5, 739.5, 40), -np.linspace(700.5, 739.5, 40)])
     x = t / beta
-    _assert_within_target(_swish_call(name, x, beta), _swish_exact(name, x, beta),
+    assert_within_target(_swish_call(name, x, beta), _swish_exact(name, x, beta),
                           f"{name}(beta={beta})")
 
 
@@ -74,7 +66,7 @@ def test_gelu_sigmoid_beyond_t_700_is_within_target(name):
     got = getattr(activations, name)(x, approximate="sigmoid")
     exact = (reference.derivative if name == "gelu_grad" else reference.value)(
         "gelu", x, approximate="sigmoid")
-    _assert_within_target(got, exact, f"{name}(approximate='sigmoid')")
+    assert_within_target(got, exact, f"{name}(approximate='sigmoid')")
 
 
 @pytest.mark.parametrize("t", [100.0, 705.0, -705.0])
@@ -111,7 +103,7 @@ def test_swish_is_accurate_for_betas_that_make_beta_x_exact(name, beta):
         assert errors[worst] <= reference.TARGET_ULP, (
             f"{name}(beta={beta}): {errors[worst]:.4g} ULP at x={x[worst]!r}")
     else:
-        _assert_within_target(got, _swish_exact(name, x, beta), f"{name}(beta={beta})")
+        assert_within_target(got, _swish_exact(name, x, beta), f"{name}(beta={beta})")
 
 
 @pytest.mark.parametrize("beta_scale", [1e302, 1e-302])
@@ -125,7 +117,7 @@ def test_swish_with_a_huge_factor_in_beta_x(name, beta_scale):
     beta = 1.7 * beta_scale
     t = -np.linspace(2.5, 60.0, 24)
     x = t / beta
-    _assert_within_target(_swish_call(name, x, beta), _swish_exact(name, x, beta),
+    assert_within_target(_swish_call(name, x, beta), _swish_exact(name, x, beta),
                           f"{name}(beta={beta:g})")
 
 
@@ -200,4 +192,4 @@ def test_gelu_derivative_where_exp_of_minus_a_squared_nears_the_subnormals():
     """GELU'(x) for x in [-40, -37.5]: e^{-a^2/2} is rescaled by e^64 before the product."""
     x = np.linspace(-40.0, -37.5, 501)
     got = activations.gelu_grad(x)
-    _assert_within_target(got, reference.derivative("gelu", x), "gelu_grad")
+    assert_within_target(got, reference.derivative("gelu", x), "gelu_grad")

@@ -230,13 +230,13 @@ def _gelu_none_gate():
 
 
 def _gelu_tanh_tail(b):
-    """``(m, k, n)``: e^{v} = m 2**k and N = (1 + v) + 2Bb^3, from gelu's double-double v."""
+    """``(m, k, v, n)``: e^{v} = m 2**k, v, and N = (1 + v) + 2Bb^3, from gelu's double-double v."""
+    # Below -40 the tail stands in for the true one at b = -40 (b^3 would overflow far out):
+    # e^v(-40) = 2**-6682 makes every product of floats 0 as the true factor does, also the
+    # VJP's v a g'(b) with |v a| up to 2**2048 (a clamp at -30 did not: e^v(-30.5) * 2**2048
+    # is 1e-281), yet it is not 0 itself (inf * g stays inf).
     v, ve, c, ce = _tanh_parts(np.maximum(b, -40.0))
     m, k = _exp_scaled(v, ve)
-    # Beyond -40, e^v < e^-4600 = 2**-6600: below any product of floats, also the VJP's
-    # v a g'(b) with |v a| up to 2**2048 (from -30 on it was not: e^v(-30.5) * 2**2048 is
-    # 1e-281), but not 0 (inf * g = inf).
-    k = np.where(b < -40.0, -1e6, k)
     return m, k, v, ((1.0 + v) + 2.0 * c) + (2.0 * ce + ve)
 
 

@@ -365,6 +365,33 @@ def test_geglu_just_beyond_the_fits_of_the_gelu_module():
     assert errors.max() <= reference.TARGET_ULP, errors.max()
 
 
+@pytest.mark.parametrize("name", ["swiglu", "swiglu_vjp"])
+def test_swiglu_far_tail_with_a_huge_gate_input_and_a_tiny_beta(name):
+    """b up to -2.2e301 with beta = 1.3e-298 (t = beta*b from -40.5 to -2800), a and v near 2**1024.
+
+    Huge factors bring e^t back into range (a b e^t is a normal number down
+    to t ~ -2110, the VJP's products down to t ~ -2800), so the rounding
+    error of t matters everywhere on this stretch: it was dropped wherever
+    |b| >= 2**500 (105 ULP at t = -1370); swiglu now recovers it as swish
+    does, from the significands.
+    """
+    beta = 1.3e-298
+    b = -np.linspace(40.5, 2800.0, 60) / beta
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    with np.errstate(**STRICT):
+        if name == "swiglu":
+            got = activations.swiglu(x, beta=beta)
+            exact = reference.value("swiglu", x, beta=beta)
+            target = reference.TARGET_ULP
+        else:
+            v = np.full((b.size, 1), -1.5e308)
+            got = activations.swiglu_vjp(x, v, beta=beta)
+            exact = reference.vjp("swiglu", x, v, beta=beta)
+            target = 6        # test_accuracy's VJP target (issue 13)
+    errors = reference.ulp_error(got, exact, np.float64)
+    assert errors.max() <= target, errors.max(axis=0)
+
+
 GATE_PARAMETER_ERRORS = [
     (name, {"approximate": "erf"}, ValueError,
      f"{name}(): approximate must be one of 'none', 'tanh'; got 'erf'")

@@ -121,6 +121,24 @@ def test_swish_with_a_huge_factor_in_beta_x(name, beta_scale):
                           f"{name}(beta={beta:g})")
 
 
+@pytest.mark.parametrize("name", ["swish", "swish_grad_beta"])
+def test_swish_far_tail_with_a_huge_x(name):
+    """x up to -2e301 with beta = 1.3e-298: t = beta*x from -720 down to -2100.
+
+    e^t alone is far below the subnormals there, but x e^t is a normal
+    number down to t ~ -1400 and x^2 e^t down to t ~ -2095. Both were
+    formed as (x e^{t+128}) e^-128 with t held at -1100, which returned -0
+    for x e^t = -1.3e-294 (t = -1370). Mutation testing led here: the
+    reasons given for three "equivalent" mutants of the error cut-off at
+    |t| = 1100 assumed that nothing could lift e^t back into range.
+    """
+    beta = 1.3e-298
+    x = -np.linspace(720.0, 2100.0, 60) / beta
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # no warning either
+        got = _swish_call(name, x, beta)
+    assert_within_target(got, _swish_exact(name, x, beta), f"{name}(beta={beta:g})")
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_swish_with_a_zero_entry_in_beta_halves_infinities(dtype):
     """beta = 0 gives x/2 for every x, +-inf included, also where other entries of beta are not 0.

@@ -10,7 +10,10 @@ fall back on three tools kept here in one place:
 * Chebyshev fits computed once with mpmath and stored as literals in the
   modules (doctests there regenerate and compare them);
 * gather/patch/scatter of the few elements that need the careful path, so
-  ordinary inputs pay only for a mask.
+  ordinary inputs pay only for a mask;
+* scaled arithmetic, a number held as significand * 2**exponent, for
+  products like x e^t whose factors lie beyond float64's range while the
+  product does not.
 """
 
 from __future__ import annotations
@@ -89,3 +92,62 @@ def split_apply(mask, inside, outside, *arrays):
     out = np.empty_like(arrays[0])
     patch(out, mask, inside, *arrays)
     return patch(out, ~mask, outside, *arrays)
+
+
+# ---------------------------------------------------------------------------
+# Scaled arithmetic: a number as significand * 2**exponent
+# ---------------------------------------------------------------------------
+
+# Cody and Waite's split of log(2): LN2_HI has 21 trailing zero bits, so
+# k * LN2_HI is exact for |k| < 2**21 (fdlibm's constants).
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+#: e^-5000 = 2**-7213 vanishes against any product of three floats (at most
+#: 2**3072) and the smallest subnormal 2**-1074; arguments below are held there.
+NEGLIGIBLE_EXPONENT = -5000.0
+
+
+def exp_scaled(hi, lo=0.0):
+    r""":math:`e^{hi + lo} = m\,2^k` with :math:`m \in [0.7, 1.42]`, for any finite ``hi``.
+
+    :math:`k = \operatorname{rint}(hi/\ln 2)` and
+    :math:`r = (hi - k\ln2_{hi}) - k\ln2_{lo} + lo`: the first difference
+    is exact (Sterbenz), so :math:`m = e^r` carries only the rounding of
+    ``exp`` near 1, whereas ``exp(hi)`` itself underflows below -745.
+    Below :data:`NEGLIGIBLE_EXPONENT` the value at that point stands in.
+    """
+    far = hi < NEGLIGIBLE_EXPONENT
+    hi, lo = np.where(far, NEGLIGIBLE_EXPONENT, hi), np.where(far, 0.0, lo)
+    k = np.rint(hi / _LN2_HI)
+    r = (hi - k * _LN2_HI) - k * _LN2_LO + lo
+    return np.exp(r), k
+
+
+def frexp64(x):
+    """``x = m * 2**e`` with ``m`` in [0.5, 1) and ``e`` as float64 (0, inf and NaN keep e = 0)."""
+    m, e = np.frexp(x)
+    return m, e.astype(np.float64)
+
+
+def ldexp_once(m, e):
+    """``m * 2**e`` rounded once; inf where the true value overflows (no warning)."""
+    e = np.clip(e, -2200, 2200).astype(np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.ldexp(m, e)
+
+
+def product_error(b, x, t):
+    r"""Rounding error of ``t = fl(b*x)``: ``b*x - t`` exactly, for every finite ``b``, ``x``.
+
+    Dekker's two-product (Higham 2002, sec. 4.3) on the significands from
+    :func:`numpy.frexp`, the error rescaled by :math:`2^{e_b + e_x}`: no
+    split can overflow and the error cannot underflow where it matters
+    (:math:`|t| \ge 1`, where it is at least :math:`2^{-53}`). Where ``t`` is
+    not finite, or beyond :data:`NEGLIGIBLE_EXPONENT`, 0 is returned: no
+    caller needs the error there.
+    """
+    with np.errstate(all="ignore"):  # infinities and NaN are masked out below
+        mb, eb = np.frexp(b)
+        mx, ex = np.frexp(x)
+        err = np.ldexp(two_product_low(split(mb), split(mx), mb * mx), eb + ex)
+    return np.where(np.abs(t) < -NEGLIGIBLE_EXPONENT, err, 0.0)

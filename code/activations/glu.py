@@ -29,8 +29,9 @@ are rounded once to the input's dtype. Where the gate's float64 value is
 subnormal or underflows to 0 while the product with a large value is
 still an ordinary number (:math:`10^{300}\sigma(-800)`), every factor is
 split into a significand and a power of two and the exponentials are
-computed already scaled (:func:`_exp_scaled`): no factor is rounded
-outside float64's normal range.
+computed already scaled (``exp_scaled`` of ``activations._exact``, which
+swish's far tail shares): no factor is rounded outside float64's normal
+range.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import numpy as np
 import sympy as sp
 from scipy import special
 
-from ._exact import fitted, patch, split, two_product_low
+from ._exact import exp_scaled, fitted, frexp64, ldexp_once, patch, product_error
 from ._numeric import InputInfo, real_input, restore
 from ._spec import Activation
 from .gelu import (_BREAKS, _H_TABLE, _K_TABLE, _X0_HI, _X0_LO, _none_grad, _none_value,
@@ -64,47 +65,11 @@ __all__ = [
 GEGLU_APPROXIMATIONS = ("none", "tanh")
 
 _TINY = np.finfo(np.float64).smallest_normal
-# Cody and Waite's split of log(2): LN2_HI has 21 trailing zero bits, so
-# k * LN2_HI is exact for |k| < 2**21 (fdlibm's constants).
-_LN2_HI = 6.93147180369123816490e-01
-_LN2_LO = 1.90821492927058770002e-10
 #: Beyond this, e^t is below 2**-57 and 1 + e^t rounds to 1: sigma(t) = e^t.
 _EXP_TAIL = -40.0
 #: Left of this the fits of activations.gelu end; the asymptotic series takes over.
 _MILLS_FROM = _BREAKS[-1]
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-# ---------------------------------------------------------------------------
-# Scaled arithmetic: a number as significand * 2**exponent
-# ---------------------------------------------------------------------------
-
-def _exp_scaled(hi, lo=0.0):
-    r""":math:`e^{hi + lo} = m\,2^k` with :math:`m \in [0.7, 1.42]`, for any finite ``hi``.
-
-    :math:`k = \operatorname{rint}(hi/\ln 2)` and
-    :math:`r = (hi - k\ln2_{hi}) - k\ln2_{lo} + lo`: the first difference
-    is exact (Sterbenz), so :math:`m = e^r` carries only the rounding of
-    ``exp`` near 1, whereas ``exp(hi)`` itself underflows below -745.
-    """
-    far = hi < -5000.0              # e^-5000 vanishes against any product of floats
-    hi, lo = np.where(far, -5000.0, hi), np.where(far, 0.0, lo)
-    k = np.rint(hi / _LN2_HI)
-    r = (hi - k * _LN2_HI) - k * _LN2_LO + lo
-    return np.exp(r), k
-
-
-def _frexp(x):
-    """``x = m * 2**e`` with ``m`` in [0.5, 1) (0, inf and NaN keep e = 0)."""
-    m, e = np.frexp(x)
-    return m, e.astype(np.float64)
-
-
-def _ldexp(m, e):
-    """``m * 2**e`` rounded once; inf where the true value overflows (no warning)."""
-    e = np.clip(e, -2200, 2200).astype(np.int64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.ldexp(m, e)
 
 
 # ---------------------------------------------------------------------------
@@ -131,7 +96,7 @@ class _GateKernels(NamedTuple):
 
 def _exact_scaled(kernel):
     """Scaled form of a gate whose float64 value is exact (ReLU and its step)."""
-    return lambda b: _frexp(kernel(b))
+    return lambda b: frexp64(kernel(b))
 
 
 def _relu_gate():
@@ -144,8 +109,8 @@ def _sigmoid_scaled(kernel, symmetric):
     def scaled(b):
         t = -np.abs(b) if symmetric else b
         tail = t < _EXP_TAIL
-        m, k = _exp_scaled(np.where(tail, t, 0.0))
-        mg, kg = _frexp(kernel(b))
+        m, k = exp_scaled(np.where(tail, t, 0.0))
+        mg, kg = frexp64(kernel(b))
         return np.where(tail, m, mg), np.where(tail, k, kg)
     return scaled
 
@@ -156,29 +121,26 @@ def _sigmoid_gate():
 
 
 def _scaled_argument(b, beta):
-    """``t = beta*b`` and its exact rounding error (0 where |b| is too large to split)."""
+    """``t = beta*b`` and its exact rounding error."""
     with np.errstate(over="ignore"):     # t = -inf: the gate is then 0 to all digits
         t = b * beta
-    safe = np.abs(b) < 2.0 ** 500
-    bs = np.where(safe, b, 0.0)
-    err = two_product_low(split(np.float64(beta)), split(bs), bs * beta)
-    return t, np.where(safe, err, 0.0)
+    return t, product_error(np.float64(beta), b, t)
 
 
 def _swish_gate(beta):
     def value_scaled(b):
         t, err = _scaled_argument(b, beta)
         tail = t < _EXP_TAIL
-        m, k = _exp_scaled(np.where(tail, t, 0.0), np.where(tail, err, 0.0))
-        mb, kb = _frexp(b)
+        m, k = exp_scaled(np.where(tail, t, 0.0), np.where(tail, err, 0.0))
+        mb, kb = frexp64(b)
         # b sigma(t): outside the tail only a subnormal b is masked, where t ~ 0
         return mb * np.where(tail, m, sigmoid(t)), kb + np.where(tail, k, 0.0)
 
     def slope_scaled(b):
         t, err = _scaled_argument(b, beta)
         tail = t < _EXP_TAIL
-        m, k = _exp_scaled(np.where(tail, t, 0.0), np.where(tail, err, 0.0))
-        mg, kg = _frexp(swish_grad(b, beta))
+        m, k = exp_scaled(np.where(tail, t, 0.0), np.where(tail, err, 0.0))
+        mg, kg = frexp64(swish_grad(b, beta))
         near = 1.0 + np.maximum(t, -5000.0)           # (1 + t) e^t; e^t is 0 beyond -5000
         return np.where(tail, m * near, mg), np.where(tail, k, kg)
 
@@ -203,7 +165,7 @@ def _gelu_none_tail(b):
     """``(m, k, a, h)`` with e^{-a^2/2} = m 2**k, a = -b (a^2 carried exactly), for b < -16."""
     a = np.clip(-b, _BREAKS[-2], 2.0 ** 500)
     s, se = _square(a)
-    m, k = _exp_scaled(-0.5 * s, -0.5 * se)
+    m, k = exp_scaled(-0.5 * s, -0.5 * se)
     return m, k, a, _mills_h(a)
 
 
@@ -213,7 +175,7 @@ def _gelu_none_gate():
     def value_scaled(b):
         tail = b < tail_from
         m, k, _, h = _gelu_none_tail(np.where(tail, b, -_BREAKS[-2]))
-        mb, kb = _frexp(b)
+        mb, kb = frexp64(b)
         # b Phi(b): outside the tail only a subnormal b is masked, where Phi = 1/2
         return np.where(tail, -m * h, mb * special.ndtr(b)), np.where(tail, k, kb)
 
@@ -223,7 +185,7 @@ def _gelu_none_gate():
         fit = fitted(_K_TABLE[-1], _BREAKS[-2], _BREAKS[-1], np.minimum(a, _MILLS_FROM))
         near = fit * ((a - (-_X0_HI)) - (-_X0_LO))        # E (a - a0) k(a), as gelu_grad
         far = h / a - a * _INV_SQRT_2PI                    # Phi(b) + b phi(b) = E (h/a - a phi/E)
-        mg, kg = _frexp(_none_grad(b, False))
+        mg, kg = frexp64(_none_grad(b, False))
         return np.where(tail, m * np.where(a <= _MILLS_FROM, near, far), mg), np.where(tail, k, kg)
 
     return _GateKernels(_none_value, _none_grad, value_scaled, slope_scaled)
@@ -236,7 +198,7 @@ def _gelu_tanh_tail(b):
     # VJP's v a g'(b) with |v a| up to 2**2048 (a clamp at -30 did not: e^v(-30.5) * 2**2048
     # is 1e-281), yet it is not 0 itself (inf * g stays inf).
     v, ve, c, ce = _tanh_parts(np.maximum(b, -40.0))
-    m, k = _exp_scaled(v, ve)
+    m, k = exp_scaled(v, ve)
     return m, k, v, ((1.0 + v) + 2.0 * c) + (2.0 * ce + ve)
 
 
@@ -246,13 +208,13 @@ def _gelu_tanh_gate():
     def value_scaled(b):
         tail = b < tail_from
         m, k, v, _ = _gelu_tanh_tail(np.where(tail, b, tail_from))
-        mb, kb = _frexp(b)
+        mb, kb = frexp64(b)
         return mb * np.where(tail, m, 0.5), kb + np.where(tail, k, 0.0)
 
     def slope_scaled(b):
         tail = b < tail_from
         m, k, _, n = _gelu_tanh_tail(np.where(tail, b, tail_from))
-        mg, kg = _frexp(_tanh_grad(b, False))
+        mg, kg = frexp64(_tanh_grad(b, False))
         return np.where(tail, m * n, mg), np.where(tail, k, kg)
 
     return _GateKernels(_tanh_value, _tanh_grad, value_scaled, slope_scaled)
@@ -341,11 +303,11 @@ def _scaled_product(scaled):
     def product(b, *factors):
         m, k = scaled(b)
         for factor in factors:
-            mf, kf = _frexp(factor)
+            mf, kf = frexp64(factor)
             with np.errstate(invalid="ignore"):   # 0 * inf: resolved by the caller
                 m = m * mf
             k = k + kf
-        return _ldexp(m, k)
+        return ldexp_once(m, k)
     return product
 
 

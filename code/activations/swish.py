@@ -24,8 +24,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._exact import (chebyshev_fit, double_double, fitted, patch, split, split_apply,
-                     two_product_low)
+from ._exact import (NEGLIGIBLE_EXPONENT, chebyshev_fit, double_double, exp_scaled, fitted,
+                     frexp64, ldexp_once, patch, product_error, split_apply)
 from ._numeric import (InputInfo, as_parameter, broadcast_parameter, real_input, restore,
                        sum_to_shape)
 from ._spec import Activation, Properties
@@ -89,25 +89,6 @@ _ROUNDING_MATTERS = 2.0
 # ---------------------------------------------------------------------------
 # Shared machinery (gelu's sigmoid approximation is swish with beta = 1.702)
 # ---------------------------------------------------------------------------
-
-def _product_error(b, x, t):
-    r"""Rounding error of ``t = fl(b*x)``: ``b*x - t``, exactly, where :math:`|t| < 1100`.
-
-    Dekker's two-product (Higham 2002, sec. 4.3). Elsewhere 0 is returned:
-    the callers only need the error where :math:`\sigma(t)` is not yet
-    saturated. When :math:`|b|` or :math:`|x|` is so large that the split
-    ``2**27 + 1`` times it could overflow, the significands from
-    :func:`numpy.frexp` are multiplied instead and the error rescaled.
-    """
-    with np.errstate(all="ignore"):  # overflowed splits are masked out below
-        if np.all(np.abs(b) < 2.0 ** 900) and np.all(np.abs(x) < 2.0 ** 900):
-            err = two_product_low(split(b), split(x), t)
-        else:
-            mb, eb = np.frexp(b)
-            mx, ex = np.frexp(x)
-            err = np.ldexp(two_product_low(split(mb), split(mx), mb * mx), eb + ex)
-    return np.where(np.abs(t) < 1100.0, err, 0.0)
-
 
 class _Gate:
     """The argument ``t = beta*x`` of the sigmoid gate, with what kernels need.
@@ -173,9 +154,9 @@ class _Gate:
         def careful_with_error(x, t, b):
             if not self.inexact:
                 return careful(x, t, np.zeros_like(t))
-            err = _product_error(b, x, t)
+            err = product_error(b, x, t)
             if self.beta_lo:   # the part of beta float64 could not hold
-                err += np.where(np.abs(t) < 1100.0, self.beta_lo * _finite(x), 0.0)
+                err += np.where(np.abs(t) < -NEGLIGIBLE_EXPONENT, self.beta_lo * _finite(x), 0.0)
             return careful(x, t, err)
 
         b = self.beta if self.inexact else 0.0
@@ -208,9 +189,16 @@ def _value_near(x, t, err):
 
 
 def _value_far(x, t, err):
-    r""":math:`x e^{t+\epsilon}` for :math:`t < -700`, where :math:`e^t` is (nearly) subnormal."""
-    tc = np.maximum(t, -1100.0)             # -inf -> a finite t with e^t = 0
-    return (_finite(x) * np.exp(tc + _SCALE)) * _UNSCALE * (1.0 + err)
+    r""":math:`x e^{t+\epsilon}` for :math:`t < -700`, where :math:`e^t` is (nearly) subnormal.
+
+    Held as significand times a power of two until the one final rounding:
+    with :math:`|x|` up to :math:`2^{1024}` the product is a normal number
+    down to :math:`t \approx -1418`, where :math:`e^t` alone is far below
+    the subnormals.
+    """
+    m, k = exp_scaled(np.maximum(t, NEGLIGIBLE_EXPONENT), err)   # -inf: e^t = 0 to all digits
+    mx, kx = frexp64(_finite(x))
+    return ldexp_once(mx * m, kx + k)
 
 
 def _value_careful(x, t, err):
@@ -505,11 +493,15 @@ def _grad_beta_near(x, t, err):
 
 
 def _grad_beta_far(x, t, err):
-    r""":math:`x^2 e^{-|t|}` for :math:`|t| > 700`, as :math:`(x e^{128-|t|})(x e^{-128})`."""
-    xf = _finite(x)
-    a = np.minimum(np.abs(t), 1100.0)
-    with np.errstate(over="ignore"):   # only where the true value overflows
-        return (xf * np.exp(_SCALE - a)) * (xf * _UNSCALE) * (1.0 - err * np.sign(t))
+    r""":math:`x^2 e^{-|t + \epsilon|}` for :math:`|t| > 700`, held scaled as in :func:`_value_far`.
+
+    :math:`x^2` reaches :math:`2^{2048}`, so the product is a normal
+    number down to :math:`|t| \approx 2130`.
+    """
+    a = np.minimum(np.abs(t), -NEGLIGIBLE_EXPONENT)
+    m, k = exp_scaled(-a, -err * np.sign(t))
+    mx, kx = frexp64(_finite(x))
+    return ldexp_once((mx * mx) * m, 2.0 * kx + k)
 
 
 def _grad_beta_careful(x, t, err):

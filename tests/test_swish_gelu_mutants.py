@@ -211,3 +211,11 @@ def test_gelu_derivative_where_exp_of_minus_a_squared_nears_the_subnormals():
     x = np.linspace(-40.0, -37.5, 501)
     got = activations.gelu_grad(x)
     assert_within_target(got, reference.derivative("gelu", x), "gelu_grad")
+
+
+@pytest.mark.parametrize("name", ["swish", "swish_grad", "swish_grad_beta"])
+def test_a_non_real_beta_is_named_in_the_message(name):
+    """The message names the function and the parameter, as PReLU's does for its slope."""
+    with pytest.raises(TypeError, match=rf"^{name}\(\) needs real parameter 'beta' \(bool, int or "
+                                        r"float16/32/64\); got dtype <U3$"):
+        getattr(activations, name)([1.0, 2.0], beta="0.5")

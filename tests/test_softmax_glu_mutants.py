@@ -14,14 +14,22 @@ inputs chosen for it:
   fixed with the tests);
 * accuracy (DESIGN section 8: 4 ULP against mpmath) where the careful paths
   of softmax take over and the grid is sparse: rows whose other entries are
-  subnormal exponentials, rows of nearly equal logits (the maximal share
-  small, its complement near 1), and long rows of the online recurrence,
-  whose per-step rounding errors would add up;
+  subnormal exponentials or far below the maximum (summed on their own
+  grid: a bug, fixed with the test), rows of nearly equal logits (the
+  maximal share small, its complement near 1), and long rows of the online
+  recurrence, whose per-step rounding errors would add up; float32 rows
+  beyond the float32 range of ``exp`` (exponentials in float64), float16
+  log_softmax rounded once, and equal logits sharing the mass exactly
+  (one division in float64);
+* batch independence along a leading axis: strided slices summed as if
+  alone, and the products' sums staying accurate there (a bug, fixed with
+  the test);
 * the gated units: GEGLU's tanh gate far in its left tail, where the VJP's
   two huge factors lift a tiny slope back into range (a bug, fixed with the
   test), and just beyond the fits of the gelu module; the messages for a bad
   ``approximate`` or ``beta``;
-* small documented facts: the Jacobian of a 0-d input, ``softmax_expr`` of a
+* small documented facts: the axis error of a 0-d input (``ndim 0``), the
+  Jacobian of a 0-d input, ``softmax_expr`` of a
   single symbol or a SymPy matrix, the default block of ``online_softmax``,
   ``geglu_expr``'s default and its error for an unknown ``approximate``.
 """
@@ -198,8 +206,28 @@ def rescaled_rows():
     return np.array([[0.0] + [-630.0] * 127, [0.0] + [big] * 8 + [small] * 119])
 
 
-@pytest.mark.parametrize("rows", [subnormal_rows, rescaled_rows],
-                         ids=["other-entries-subnormal", "summed-after-rescaling"])
+def far_below_rows():
+    """Rows whose other entries all lie 21 to 300 below the maximum (ratio above 2**-900).
+
+    On the grid of the maximal exponential (spacing 2**-28 of it) every
+    other exponential is a tail, and tails are summed plainly. Built as
+    in :func:`rescaled_rows`: 8 equal terms B start NumPy's 8 partial sums
+    and 119 terms of 0.51 ULP of B each round them up, so a plain sum is
+    6-8 ULP off, and so are the maximal entry's log-probability
+    ``-log1p(sum)`` and its ``s (1 - s)`` (a bug, fixed with the test: such
+    rows are now summed again on their own grid).
+    """
+    rows = []
+    for target in (-21.0, -40.0, -300.0):
+        big = (np.round(target / np.log(2.0)) + 0.25) * np.log(2.0)
+        small = np.log(0.51 * np.spacing(np.exp(big)))
+        rows.append([0.0] + [big] * 8 + [small] * 119)
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("rows", [subnormal_rows, rescaled_rows, far_below_rows],
+                         ids=["other-entries-subnormal", "summed-after-rescaling",
+                              "other-entries-far-below"])
 @pytest.mark.parametrize("name, kind", [("softmax_grad", True), ("log_softmax", False)])
 def test_careful_sums_stay_within_target(rows, name, kind):
     """Rows whose sums take the careful paths (see the builders' docstrings)."""
@@ -293,7 +321,116 @@ def test_a_slice_does_not_depend_on_the_slices_batched_with_it(name):
     np.testing.assert_array_equal(function(x), np.array([function(row) for row in x]))
 
 
+def leading_axis_slices(dtype=np.float64, n=3000):
+    """Three long slices along axis 0 (strided in memory): one with a dominant maximum."""
+    rng = np.random.default_rng(SEED)
+    x = rng.standard_normal((n, 3)) * 4
+    x[:, 2] -= 40.0
+    x[0, 2] = 0.0
+    return x.astype(dtype), rng.uniform(1.0, 2.0, (n, 3)).astype(dtype)
+
+
+@pytest.mark.parametrize("name", ["softmax", "softmax_grad", "log_softmax", *PRODUCTS])
+def test_slices_along_a_leading_axis_do_not_depend_on_their_batch(name):
+    """Slices along axis 0 are computed as if each were alone, bit for bit.
+
+    Such slices are strided, and NumPy sums a block of strided rows column
+    after column (a sequential sum), but a strided row alone pairwise: the
+    products' sums differed in most entries, and the careful sums of
+    softmax_grad and log_softmax in the dominant slice (a bug, fixed with
+    the test: the blocks are made contiguous).
+    """
+    x, v = leading_axis_slices()
+    function = getattr(activations, name)
+    args = (x, v) if name in PRODUCTS else (x,)
+    alone = np.stack([function(*(a[:, j] for a in args)) for j in range(x.shape[1])], axis=1)
+    np.testing.assert_array_equal(function(*args, axis=0), alone)
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_products_along_a_leading_axis_stay_within_target(name):
+    """A sequential sum of <s, w> over 4000 entries was 4.9 ULP off where J v is well-conditioned.
+
+    Uniform shares s = 1/n and tangents in [1, 2] anchored at 1: the result
+    (v_i - mean(v)) / n is measured where |v_i - mean(v)| > 0.3, away from
+    the ill-conditioned entries (see softmax_jvp's Notes).
+    """
+    n = 4000
+    x = np.zeros((n, 2))
+    v = np.random.default_rng(SEED).uniform(1.0, 2.0, (n, 2))
+    v[0] = 1.0
+    with np.errstate(**STRICT):
+        got = getattr(activations, name)(x, v, axis=0)
+    well_conditioned = np.abs(v - v.mean(axis=0)) > 0.3
+    exact = exact_jvp(x.T, v.T).T
+    assert_within_target(got[well_conditioned], exact[well_conditioned], name)
+
+
+def test_float32_rows_beyond_the_float32_range_of_exp_take_float64_exponentials():
+    """float32 rows within [-700, 600] are exponentiated unshifted, so exp must run in float64.
+
+    The module's contract: "For float32 and float16 input the exponentials,
+    sums and quotients are computed in float64". A float32 exp overflows
+    above 88.7 (inf / inf = NaN, with a warning) and is subnormal below
+    -87.3 (digits lost); these rows are neither shifted nor sent to another path.
+    """
+    x = np.array([[100.0, 0.0, -50.0], [550.0, 549.0, 500.0], [-95.0, -100.0, -120.0]],
+                 np.float32)
+    v = np.array([[1.0, -2.0, 0.5], [0.25, 1.0, -1.0], [2.0, 0.0, 1.0]], np.float32)
+    with np.errstate(**STRICT):
+        for name, measured, derivative in (("softmax", "softmax", False),
+                                           ("softmax_grad", "softmax", True),
+                                           ("log_softmax", "log_softmax", False)):
+            got = getattr(activations, name)(x)
+            assert got.dtype == np.float32
+            errors = reference.measure(measured, x, got, derivative).errors
+            assert errors.max() <= reference.TARGET_ULP, (name, errors)
+        for name in PRODUCTS:
+            got = getattr(activations, name)(x, v)
+            assert_within_target(got, exact_jvp(x, v), name, np.float32)
+
+
+def test_equal_logits_share_the_mass_exactly():
+    """n = 2**k equal logits give exactly 1/n: the float64 quotient e / (n e) is rounded once.
+
+    The sum n e is exact, so dividing gives 1/n exactly; multiplying by a
+    rounded reciprocal 1/(n e) does not (0.5 - 2**-54 for some e). Logits
+    from -650 to 250 take the unshifted path, whose exponentials are not 1.
+    """
+    logits = np.array([-650.3, -123.4, -3.7, -1.3, 0.3, 1.0, 2.9, 7.1, 33.3, 250.5])
+    for n in (2, 4, 16):
+        x = np.repeat(logits[:, None], n, axis=1)
+        exact = reference.value("softmax", x)
+        assert all(value == mpmath.mpf(1) / n for value in exact.reshape(-1))
+        np.testing.assert_array_equal(activations.softmax(x), 1.0 / n)
+
+
+def test_float16_log_softmax_is_rounded_once():
+    """float16 input is computed in float32 and rounded once (``compute_dtype``): within 0.5 ULP.
+
+    Rounding the shifted logit x - m to float16 before subtracting the
+    log-sum would round twice (up to 1 ULP).
+    """
+    x = (np.random.default_rng(SEED).standard_normal((200, 4)) * 6).astype(np.float16)
+    got = activations.log_softmax(x)
+    assert got.dtype == np.float16
+    errors = reference.measure("log_softmax", x, got).errors
+    assert errors.max() <= 0.5 + 2.0 ** -10, errors.max()
+
+
 # --- small documented facts ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["softmax", "softmax_grad", "log_softmax", "online_softmax"])
+def test_the_axis_error_of_a_0d_input_reports_ndim_0(name):
+    """A 0-d input is one vector: axis 0 and -1 work, axis 1 is out of range 'for input with ndim 0'."""
+    function = getattr(activations, name)
+    assert function(3.0, axis=0) == function(3.0, axis=-1)
+    for axis in (1, -2):
+        with pytest.raises(ValueError) as excinfo:
+            function(3.0, axis=axis)
+        message = f"{name}(): axis {axis} is out of range for input with ndim 0"
+        assert str(excinfo.value) == message
+
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
 def test_the_jacobian_of_a_0d_input_is_the_scalar_zero(dtype):
@@ -413,3 +550,118 @@ def test_a_bad_gate_parameter_is_named_with_the_function(name, params, error, me
     with pytest.raises(error) as excinfo:
         getattr(activations, name)(*args, **params)
     assert str(excinfo.value) == message
+
+
+# --- gated units: upstream gradients, products, dtypes ---
+
+GATED_VJPS = ("glu_vjp", "reglu_vjp", "geglu_vjp", "swiglu_vjp")
+
+
+@pytest.mark.parametrize("name", GATED_VJPS)
+@pytest.mark.parametrize("x_dtype, v_dtype", [(np.float32, np.float64), (np.float64, np.float32),
+                                              (np.float32, np.float16), (np.int64, np.float32)],
+                         ids=str)
+@pytest.mark.parametrize("shape", [(2, 4), (0, 4)], ids=str)
+def test_gated_vjps_take_the_promotion_of_both_dtypes(name, x_dtype, v_dtype, shape):
+    """Documented: 'dtype the promotion of the dtypes of x and v', empty inputs included."""
+    x = (np.arange(np.prod(shape)).reshape(shape) % 5 - 2).astype(x_dtype)
+    v = np.ones((shape[0], shape[1] // 2), v_dtype)
+    got = getattr(activations, name)(x, v)
+    assert got.dtype == np.result_type(x_dtype, v_dtype) and got.shape == shape
+
+
+@pytest.mark.parametrize("name", GATED_VJPS)
+def test_a_float64_upstream_gradient_gives_a_float64_vjp_of_float32_input(name):
+    """float32 x with float64 v: the result is float64 and within the VJP target in float64.
+
+    The float32 entries are exact in float64, so the true VJP is that of
+    the same numbers; rounding to float32 anywhere would cost ~2**29 ULP.
+    """
+    rng = np.random.default_rng(SEED)
+    x = rng.uniform(-4.0, 4.0, (6, 4)).astype(np.float32)
+    v = rng.uniform(-3.0, 3.0, (6, 2))
+    got = getattr(activations, name)(x, v)
+    assert got.dtype == np.float64
+    exact = reference.vjp(name.removesuffix("_vjp"), x.astype(np.float64), v)
+    errors = reference.ulp_error(got, exact, np.float64)
+    assert errors.max() <= 6, errors.max()     # test_accuracy's VJP target (issue 13)
+
+
+@pytest.mark.parametrize("name", GATED_VJPS)
+def test_a_non_real_upstream_gradient_is_named_with_the_function(name):
+    """The TypeError names the function and 'upstream gradient 'v'' (not 'input'), and the dtype."""
+    x = np.array([[0.5, -1.0, 2.0, 3.0]])
+    message = (rf"^{name}\(\) needs real upstream gradient 'v' \(bool, int or float16/32/64\); "
+               rf"got dtype complex128$")
+    with pytest.raises(TypeError, match=message):
+        getattr(activations, name)(x, np.ones((1, 2), complex))
+    with pytest.raises(TypeError, match=rf"^{name}\(\) could not turn its upstream gradient 'v' "
+                                        rf"into an array: "):
+        getattr(activations, name)(x, [[1.0], [2.0, 3.0]])
+
+
+@pytest.mark.parametrize("name", GATED_VJPS)
+@pytest.mark.parametrize("x_shape, v_shape, out_shape", [
+    ((2, 4), (2,), (2, 2)),          # fewer axes: would broadcast
+    ((2, 4), (1, 2), (2, 2)),        # a size-1 axis: would broadcast
+    ((2, 4), (4, 2), (2, 2)),
+    ((2,), (), (1,)),                # a 0-d v for a one-entry output
+], ids=str)
+def test_an_upstream_gradient_of_another_shape_is_named_with_both_shapes(name, x_shape, v_shape,
+                                                                         out_shape):
+    """'v : Upstream gradient, of the output's shape': no broadcasting, also not of a 0-d v."""
+    x = np.full(x_shape, 0.5)
+    v = np.ones(v_shape)
+    message = (f"{name}(): upstream gradient 'v' of shape {v_shape} does not match the "
+               f"output's shape {out_shape}")
+    with pytest.raises(ValueError) as excinfo:
+        getattr(activations, name)(x, v)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize("name", ["glu", "reglu", "geglu", "swiglu"])
+def test_an_infinite_upstream_gradient_times_a_vanishing_gate_slope_is_nan(name):
+    """v = +-inf where g'(b) -> 0 at b = +-inf: v a g'(b) has no limit, so NaN (as reference.vjp).
+
+    An exact 0 factor times inf is 0 (its limit), whichever factor is the
+    infinite one; an infinite v at an infinite b counts as infinite even
+    though it is not the last factor of v a g'(b).
+    """
+    x = np.array([[1.0, -np.inf], [-2.0, -np.inf], [1.0, np.inf], [0.0, 3.0], [0.0, -np.inf],
+                  [2.0, -np.inf], [np.inf, -np.inf], [1.5, 2.0]])
+    v = np.array([[np.inf], [-np.inf], [np.inf], [np.inf], [np.inf], [1.0], [1.0], [-np.inf]])
+    with np.errstate(**STRICT):
+        got = getattr(activations, f"{name}_vjp")(x, v)
+    assert np.isnan(got[0, 1]) and np.isnan(got[1, 1]), got
+    assert_within_target(got, reference.vjp(name, x, v), f"{name}_vjp")
+
+
+#: (s, f): s subnormal, f in (0, 1), the exact s*f just below a midpoint of the subnormal grid
+#: (3.5 - 2**-53 units at the first pair). Rounded to 53 bits first, the significands' product
+#: is that midpoint, and rounding it to the grid then goes one unit up: a product rounded twice
+#: is one unit off (found by a search over s = k * 2**-1074 and f near (n + 1/2) / k).
+DOUBLE_ROUNDING_PAIRS = [(2.5e-323, 0.7), (5.4e-323, 0.3181818181818182),
+                         (1.63e-322, 0.5303030303030303), (-7.4e-323, 0.36666666666666664)]
+
+
+def test_reglu_products_are_rounded_once_also_when_subnormal():
+    """reglu's Notes: 'The gate is exact, so the result is the product rounded once.'
+
+    So are the VJP's products v max(b, 0) and v a [b > 0] (the step is 1).
+    The expectation is Python's float multiplication, IEEE's, which rounds
+    the exact product once, subnormal results included; the pairs are
+    those where rounding twice is one unit off.
+    """
+    s, f = (np.array(column) for column in zip(*DOUBLE_ROUNDING_PAIRS))
+    rounded_once = np.array([fi * si for fi, si in zip(f.tolist(), s.tolist())])
+    positive = s > 0
+    # reglu: a = f, b = s > 0 (a negative b gives 0), and a = s, b = f
+    np.testing.assert_array_equal(activations.reglu(np.stack([f, s], -1))[positive, 0],
+                                  rounded_once[positive])
+    np.testing.assert_array_equal(activations.reglu(np.stack([s, f], -1))[:, 0], rounded_once)
+    # reglu_vjp: v max(b, 0) with b = s, v = f; v a [b > 0] with v = s, a = f, b = 1
+    x = np.concatenate([np.stack([f, s], -1), np.stack([f, np.ones_like(s)], -1)])
+    v = np.concatenate([f, s])[:, None]
+    got = activations.reglu_vjp(x, v)
+    np.testing.assert_array_equal(got[:len(s)][positive, 0], rounded_once[positive])
+    np.testing.assert_array_equal(got[len(s):, 1], rounded_once)

@@ -108,7 +108,11 @@ def _by_blocks(kernel, inputs, axis: int, out_dtype) -> np.ndarray:
     step = max(1, _BLOCK_ELEMENTS // n)
     for start in range(0, out_rows.shape[0], step):
         block = slice(start, start + step)
-        kernel(*(r[block] for r in rows), out_rows[block])
+        # NumPy sums the rows of a strided block (slices along a leading
+        # axis) column after column, a sequential sum whose error grows
+        # with n, but a strided row alone pairwise: contiguous copies keep a
+        # slice's result independent of the slices batched with it.
+        kernel(*(np.ascontiguousarray(r[block]) for r in rows), out_rows[block])
     return np.moveaxis(out, -1, axis)
 
 
@@ -311,6 +315,14 @@ def _others(ex: _Exponentials):
         others = head_sum + tail_sum
         head_top = (ex.e_top + magic) - magic
         total = (head_sum + head_top) + (tail_sum + (ex.e_top - head_top))
+        # On the grid of the maximal entry an exponential far below it is
+        # all tail, and tails are summed plainly (a few ULP off): rows whose
+        # tails may be more than 2**-12 of the others' sum (n tails of at
+        # most 2**-29 e_top each) are summed again on their own grid.
+        low = np.flatnonzero(others[:, 0] < ex.e_top[:, 0] * (ex.e.shape[1] * 2.0 ** -17))
+        if low.size:
+            rest = ex.e[low]
+            others[low] = _accurate_sum(rest, rest.max(axis=-1, keepdims=True))
     else:
         others = ex.e.sum(axis=-1, keepdims=True)
         total = others + ex.e_top

@@ -12,7 +12,7 @@ import numpy as np
 import activations
 import pytest
 
-from activations import leaky_relu, prelu, prelu_grad_a
+from activations import leaky_relu, prelu, prelu_grad_a, reference
 from activations._numeric import sum_to_shape
 
 
@@ -127,3 +127,75 @@ def test_float32_overflow_to_inf_is_a_result_not_a_warning():
     with np.errstate(all="raise"):
         got = leaky_relu(np.array([-3e38, 1.0], np.float32), negative_slope=1e39)
     np.testing.assert_array_equal(got, np.array([-np.inf, 1.0], np.float32))
+
+
+# --- scaled arithmetic (activations._exact), as glu and swish use it -----------------
+
+RAISE = dict(over="raise", invalid="raise", divide="raise")
+
+
+def test_sigmoid_gated_product_in_the_far_tail_is_within_target():
+    """glu(a, b) = a sigma(b) with a = 1.7e308 and b in [-760, -705]: sigma(b) ~ e^b is
+    subnormal or 0, the product an ordinary number, formed from e^b = m 2**k."""
+    b = -np.linspace(705.0, 760.0, 56)
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    with np.errstate(**RAISE):
+        got = activations.glu(x)
+    errors = reference.measure("glu", x, got, False).errors
+    assert errors.max() <= reference.TARGET_ULP, errors.max()
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: activations.geglu(x), lambda x: activations.geglu_grad(x),
+    lambda x: activations.geglu(x, approximate="tanh"),
+    lambda x: activations.swiglu(x, beta=10.0), lambda x: activations.swiglu_grad(x, beta=10.0),
+    lambda x: activations.geglu_vjp(x, np.full(x.shape[:-1] + (1,), -1.7e308)),
+    lambda x: activations.swiglu_vjp(x, np.full(x.shape[:-1] + (1,), -1.7e308), beta=10.0),
+], ids=["geglu", "geglu_grad", "geglu_tanh", "swiglu", "swiglu_grad", "geglu_vjp", "swiglu_vjp"])
+def test_gates_far_beyond_their_tails_give_zeros_quietly(call):
+    """b from -1e3 to -1.7e308 with a = 1.7e308: the gate and its slope vanish against any
+    product of floats, so every entry is a zero (signed), never NaN or inf, and nothing warns.
+
+    Beyond t = -5000 (b^2 / 2 for GELU, beta b for the swish gate, down to
+    t = -inf when beta b overflows) e^t is held at e^-5000 = 2**-7213, whose
+    low part is dropped: e^{t + lo} with a low part of b^2 up to +-2**12
+    would overflow exp.
+    """
+    b = -np.geomspace(1e3, 1.7e308, 4000)
+    x = np.stack([np.full_like(b, 1.7e308), b], axis=-1)
+    with np.errstate(**RAISE):
+        got = call(x)
+    assert np.all(got == 0), got[got != 0][:5]
+
+
+@pytest.mark.parametrize("name", ["swish", "swish_grad", "swish_grad_beta"])
+def test_infinite_input_with_a_rounded_beta_is_quiet(name):
+    """x = +-inf with beta = 0.3 (beta x rounded, so its error is recovered): the splits of an
+    infinity are NaN internally and must stay masked and silent; the limits are returned."""
+    x = np.array([-np.inf, np.inf, -1e308, 1e308])
+    call = getattr(activations, name)
+    kwargs = {"beta": np.full_like(x, 0.3)} if name == "swish_grad_beta" else {"beta": 0.3}
+    with np.errstate(**RAISE):
+        got = call(x, **kwargs)
+    # the limits: x sigma(beta x) -> 0 or x; its x-derivative -> 0 or 1; x^2 sigma sigma' -> 0
+    expected = {"swish": [0.0, np.inf, 0.0, 1e308], "swish_grad": [0.0, 1.0, 0.0, 1.0],
+                "swish_grad_beta": [0.0, 0.0, 0.0, 0.0]}[name]
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_gated_vjp_that_overflows_is_inf_quietly():
+    """v a g'(b) beyond the float range is inf, formed by ldexp without an overflow warning.
+
+    With a = 1.79e308 and g'(b) > 1 (GELU' and Swish' exceed 1 near b = 1.5)
+    the partial product g'(b) a already overflows, so the product takes the
+    scaled path and its exponent is applied by ldexp, whose overflow must stay
+    silent: inf is the correctly rounded result.
+    """
+    x = np.array([[1.79e308, 1.5], [1.79e308, 1.4], [-1.79e308, 1.45]])
+    v = np.full((3, 1), 1.7e308)
+    for name in ("geglu_vjp", "swiglu_vjp"):
+        with np.errstate(**RAISE):
+            got = getattr(activations, name)(x, v)
+        exact = reference.vjp(name.removesuffix("_vjp"), x, v)
+        errors = reference.ulp_error(got, exact, np.float64)
+        assert np.isinf(got[:, 1]).all() and errors.max() <= 6, (name, got, errors)

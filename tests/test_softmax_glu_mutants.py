@@ -665,3 +665,63 @@ def test_reglu_products_are_rounded_once_also_when_subnormal():
     got = activations.reglu_vjp(x, v)
     np.testing.assert_array_equal(got[:len(s)][positive, 0], rounded_once[positive])
     np.testing.assert_array_equal(got[len(s):, 1], rounded_once)
+
+
+# --- gated units: gates, halves ---
+
+@pytest.mark.parametrize("name", [f"{gated}{suffix}" for gated in ("glu", "reglu", "geglu", "swiglu")
+                                  for suffix in ("", "_grad", "_vjp")])
+def test_a_0d_input_is_refused_with_a_message_naming_the_function(name):
+    """Raises: 'If ... x is 0-d': a scalar has no axis to split, and the message says why."""
+    message = f"{name}() splits its input in two halves along an axis; got a 0-d input"
+    for x in (3.0, np.float32(-1.0), np.array(2)):
+        args = (x, 1.0) if name.endswith("_vjp") else (x,)
+        with pytest.raises(ValueError) as excinfo:
+            getattr(activations, name)(*args)
+        assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize("beta", [1.0, 0.75])
+def test_swiglu_vjp_of_a_huge_gate_input_times_a_subnormal_upstream_gradient(beta):
+    """b near the float maximum with v ~ 1e-320: v g'(b) is subnormal, so v a g'(b) is formed scaled.
+
+    swish'(b) is 1 there to all digits; the scaled slope is (1 + t) e^t in
+    the far tail (t < -40) and swish' itself elsewhere, and computing the
+    unused tail form on the other elements must not overflow (no warning).
+    """
+    b = np.array([1.5e308, np.finfo(np.float64).max, 1.5e308, 2.0 ** 1023])
+    x = np.stack([np.array([1.0, -2.5, 3.0e300, 0.75]), b], axis=-1)
+    v = np.array([[3e-320], [-1e-310], [5e-324], [2.0 ** -1060]])
+    with np.errstate(**STRICT):
+        got = activations.swiglu_vjp(x, v, beta=beta)
+    assert_within_target(got, reference.vjp("swiglu", x, v, beta=beta), f"swiglu_vjp(beta={beta})")
+
+
+@pytest.mark.parametrize("name", ["swiglu", "swiglu_vjp"])
+@pytest.mark.parametrize("beta", [1e300, -3e299, 1.7e308])
+def test_swiglu_with_a_huge_beta_keeps_the_rounding_error_of_t_outside_the_far_tail(name, beta):
+    """t = beta*b in [-40, 8] with |b| ~ 1e-299: the gate b sigma(t) is subnormal, a b sigma(t) is not.
+
+    Such elements take the scaled path although t is not in its far tail
+    (t < -40). There sigma was taken at t = fl(beta*b), its rounding error
+    (up to |t| 2**-53) dropped: up to 27 ULP near t = -40 (a bug, fixed
+    with the test: sigma(t + err) = sigma(t) (1 + err sigma(-t)), as
+    swish does). t = -40 itself, where the far tail begins, is included.
+    """
+    rng = np.random.default_rng(SEED)
+    t = np.concatenate([-rng.uniform(2.0, 40.0, 300), rng.uniform(-2.0, 8.0, 60), [-40.0]])
+    b = t / beta
+    a = rng.choice([-1.0, 1.0], t.size) * np.exp(rng.uniform(23.0, 690.0, t.size))
+    x = np.stack([a, b], axis=-1)
+    with np.errstate(**STRICT):
+        if name == "swiglu":
+            got = activations.swiglu(x, beta=beta)
+            exact = reference.value("swiglu", x, beta=beta)
+            target = reference.TARGET_ULP
+        else:
+            v = rng.uniform(-1e10, 1e10, (t.size, 1))
+            got = activations.swiglu_vjp(x, v, beta=beta)
+            exact = reference.vjp("swiglu", x, v, beta=beta)
+            target = 6        # test_accuracy's VJP target (issue 13)
+    errors = reference.ulp_error(got, exact, np.float64)
+    assert errors.max() <= target, errors.max(axis=0)

@@ -107,9 +107,9 @@ bench: $(STAMP)
 
 # Mutation testing with mutmut (tests/mutants.py): plants small bugs in the
 # package one at a time and runs the fast library tests against each; writes
-# bench-results/mutants.md. Not part of `make test`: about 7,600 mutants at
-# ~1.8 CPU s each (measured on 3,739), i.e. ~2 h on two idle cores, ~3 h on
-# the loaded build machine (per-module times in bench-results/mutants.md).
+# bench-results/mutants.md. Not part of `make test`: about 6,800 mutants, whose
+# recorded test times add up to ~1.2 h on two otherwise idle cores (README);
+# other work on the cores slows it several times over.
 # `make mutants MODULES="tanh prelu"` re-runs some modules only. After a change
 # to pyproject.toml's [tool.mutmut] (e.g. a test file added to the selection)
 # mutmut forgets every earlier result: plan a full run after such a change.

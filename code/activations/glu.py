@@ -44,7 +44,8 @@ import numpy as np
 import sympy as sp
 from scipy import special
 
-from ._exact import exp_scaled, fitted, frexp64, ldexp_once, patch, product_error
+from ._exact import (NEGLIGIBLE_EXPONENT, exp_scaled, fitted, frexp64, ldexp_once, patch,
+                     product_error)
 from ._numeric import InputInfo, real_input, restore
 from ._spec import Activation
 from .gelu import (_BREAKS, _H_TABLE, _K_TABLE, _X0_HI, _X0_LO, _none_grad, _none_value,
@@ -144,7 +145,7 @@ def _swish_gate(beta):
         tail = t < _EXP_TAIL
         m, k = exp_scaled(np.where(tail, t, 0.0), np.where(tail, err, 0.0))
         mg, kg = frexp64(swish_grad(b, beta))
-        near = 1.0 + np.maximum(t, -5000.0)           # (1 + t) e^t; e^t is 0 beyond -5000
+        near = 1.0 + np.maximum(t, NEGLIGIBLE_EXPONENT)   # (1 + t) e^t; e^t is 0 beyond
         return np.where(tail, m * near, mg), np.where(tail, k, kg)
 
     return _GateKernels(lambda b, wide: swish(b, beta), lambda b, wide: swish_grad(b, beta),

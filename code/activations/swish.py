@@ -196,7 +196,7 @@ def _value_far(x, t, err):
     down to :math:`t \approx -1418`, where :math:`e^t` alone is far below
     the subnormals.
     """
-    m, k = exp_scaled(np.maximum(t, NEGLIGIBLE_EXPONENT), err)   # -inf: e^t = 0 to all digits
+    m, k = exp_scaled(t, err)   # t = -inf: held at e^-5000, 0 to all digits in the product
     mx, kx = frexp64(_finite(x))
     return ldexp_once(mx * m, kx + k)
 
@@ -498,8 +498,7 @@ def _grad_beta_far(x, t, err):
     :math:`x^2` reaches :math:`2^{2048}`, so the product is a normal
     number down to :math:`|t| \approx 2130`.
     """
-    a = np.minimum(np.abs(t), -NEGLIGIBLE_EXPONENT)
-    m, k = exp_scaled(-a, -err * np.sign(t))
+    m, k = exp_scaled(-np.abs(t), -err * np.sign(t))   # |t| = inf: held at e^-5000
     mx, kx = frexp64(_finite(x))
     return ldexp_once((mx * mx) * m, 2.0 * kx + k)
 

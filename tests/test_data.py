@@ -108,3 +108,29 @@ def test_adding_problem_targets_and_markers():
     assert np.mean((y - 1) ** 2) == pytest.approx(1 / 6, abs=0.03)
     with pytest.raises(ValueError, match="at least 2"):
         data.adding_problem(5, T=1)
+
+
+def test_digits_table_is_load_digits():
+    # digits() reads the wheel's file directly (fast); it must be the very table load_digits gives.
+    from sklearn.datasets import load_digits
+    bunch = load_digits()
+    pixels, labels = data._digits_table()
+    np.testing.assert_array_equal(pixels, bunch.data)
+    np.testing.assert_array_equal(labels, bunch.target)
+    assert pixels.dtype == np.float64 and labels.dtype == np.int64
+
+
+def test_digits_falls_back_to_load_digits_when_the_file_moves(monkeypatch):
+    monkeypatch.setattr(data, "_DIGITS_FILE", data.Path("no", "such", "file.csv.gz"))
+    pixels, labels = data._digits_table()
+    assert pixels.shape == (1797, 64) and np.bincount(labels).tolist()[:2] == [178, 182]
+
+
+def test_digits_split_is_standardised_on_training_rows_only():
+    split = data.digits(seed=5)
+    assert [len(part[0]) for part in split] == [1079, 359, 359]
+    train = split.train[0]
+    np.testing.assert_allclose(train.mean(axis=0), 0.0, atol=1e-12)
+    varying = train.std(axis=0) > 0
+    np.testing.assert_allclose(train.std(axis=0)[varying], 1.0, rtol=1e-12)
+    assert not np.allclose(split.val[0].mean(axis=0)[varying], 0.0, atol=1e-3)

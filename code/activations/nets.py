@@ -888,9 +888,23 @@ class Adam:
             g = grads[key]
             m = self.m.setdefault(key, np.zeros_like(p))
             v = self.v.setdefault(key, np.zeros_like(p))
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            p -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            # The formulas above, evaluated in the same order with the same
+            # roundings, but in place: one scratch array instead of a new
+            # temporary per operation (the step is a fifth of a small
+            # network's training time).
+            work = np.subtract(g, m)
+            work *= 1 - self.beta1
+            m += work
+            np.multiply(g, g, out=work)
+            work -= v
+            work *= 1 - self.beta2
+            v += work
+            denominator = np.divide(v, correction2)
+            np.sqrt(denominator, out=denominator)
+            denominator += self.eps
+            update = self.lr * np.divide(m, correction1)
+            update /= denominator
+            p -= update
 
 
 # ---------------------------------------------------------------------------

@@ -396,3 +396,25 @@ def test_a_replaced_function_cannot_keep_a_fused_kernel_that_disagrees():
                                   value_and_grad=None)
     value, _ = shifted.fn_and_grad(np.array([0.0]))
     assert value[0] == -0.5
+
+
+# --- inputs are only read ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("spec, params", ALL)
+def test_inputs_are_read_only_to_every_function(spec, params, dtype):
+    """A read-only input (extremes included) is accepted, left as it was, and not returned as a view.
+
+    The package converts inputs without copying when the dtype already
+    fits (``_numeric.real_input``), so a kernel writing into its work array
+    would change the caller's data: NumPy raises here instead.
+    """
+    shape = (6, 4)
+    x = sample(shape, dtype)
+    x.flat[:len(special_values(dtype))] = special_values(dtype)[:x.size]
+    before = x.copy()
+    x.setflags(write=False)
+    with np.errstate(all="ignore"):
+        out = spec.call(x, params)
+    np.testing.assert_array_equal(x, before)
+    assert not np.shares_memory(out, x), f"{spec.name} returns a view of its input"

@@ -107,8 +107,8 @@ bench: $(STAMP)
 
 # Mutation testing with mutmut (tests/mutants.py): plants small bugs in the
 # package one at a time and runs the fast library tests against each; writes
-# bench-results/mutants.md. Not part of `make test`: about 6,800 mutants, whose
-# recorded test times add up to ~1.2 h on two otherwise idle cores (README);
+# bench-results/mutants.md. Not part of `make test`: 6,825 mutants, which took
+# 71 minutes on two otherwise idle cores (README, December 2026);
 # other work on the cores slows it several times over.
 # `make mutants MODULES="tanh prelu"` re-runs some modules only. After a change
 # to pyproject.toml's [tool.mutmut] (e.g. a test file added to the selection)

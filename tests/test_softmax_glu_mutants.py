@@ -717,3 +717,55 @@ def test_swiglu_with_a_huge_beta_keeps_the_rounding_error_of_t_outside_the_far_t
     a = rng.choice([-1.0, 1.0], t.size) * np.exp(rng.uniform(23.0, 690.0, t.size))
     x = np.stack([a, b], axis=-1)
     assert_swiglu_within_target(name, x, beta, rng.uniform(-1e10, 1e10, (t.size, 1)))
+
+
+# --- softmax: rows too long for the plain sum of tails (bench-results/mutants.md) --------
+
+def drifting_block(lo, hi, length=128, seed=SEED, pool=40000):
+    """A block of logits whose exponentials NumPy's pairwise sum adds with the largest drift.
+
+    NumPy sums a run of 128 entries in 8 partial sums (entry i goes to sum
+    i mod 8). Each entry is picked from ``pool`` candidates, exponentials
+    in ``[lo, hi]``, as the one whose addition to its partial sum rounds
+    up the most, so the plain sum of the block ends several ULP high.
+    """
+    rng = np.random.default_rng(seed)
+    candidates = np.log(rng.uniform(lo, hi, pool))
+    terms = np.exp(candidates)
+    block = list(candidates[:8])
+    partial = [float(np.exp(c)) for c in block]
+    for _ in range(8, length, 8):
+        for j in range(8):
+            total = partial[j] + terms
+            moved = total - partial[j]
+            up = (partial[j] - (total - moved)) + (terms - moved)   # exact sum - rounded sum
+            best = int(np.argmax(up))
+            block.append(float(candidates[best]))
+            partial[j] = float(total[best])
+    return np.array(block)
+
+
+@pytest.mark.parametrize("name", ["log_softmax", "softmax_grad"])
+def test_a_row_of_2_24_entries_far_below_its_maximum_is_summed_on_its_own_grid(name):
+    """2**24 entries, each 0.45-0.5 of the spacing 2**-28 of the maximal exponential (1).
+
+    On that grid every other exponential is a tail, summed plainly; the
+    row is built from one drifting block (see :func:`drifting_block`)
+    repeated 2**17 times, so the plain sum is 5-6 ULP high, and so are
+    ``-log1p(sum)``, the maximal entry's log-probability, and its
+    ``s (1 - s)``. The others' sum (~2**-5.2) is far below n 2**-17 = 128
+    times the maximal exponential, the bound below which a row is summed
+    again on its own grid; a bound that did not grow with n would miss
+    this row. Exact: the sum is 2**17 times the block's sum, less the
+    exponential the maximal entry replaces.
+    """
+    block = drifting_block(0.45 * 2.0 ** -28, 0.5 * 2.0 ** -28, seed=1)
+    reps = 2 ** 24 // block.size
+    x = np.tile(block, reps)[None, :]
+    x[0, 0] = 0.0
+    got = getattr(activations, name)(x)[:, :1]
+    with mpmath.workdps(50):
+        terms = [mpmath.exp(mpmath.mpf(float(t))) for t in block]
+        others = reps * mpmath.fsum(terms) - terms[0]
+        exact = -mpmath.log1p(others) if name == "log_softmax" else others / (1 + others) ** 2
+    assert_within_target(got, np.array([[exact]], dtype=object), f"{name}: top entry")

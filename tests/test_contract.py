@@ -411,7 +411,8 @@ def test_inputs_are_read_only_to_every_function(spec, params, dtype):
     """
     shape = (6, 4)
     x = sample(shape, dtype)
-    x.flat[:len(special_values(dtype))] = special_values(dtype)[:x.size]
+    specials = special_values(dtype)[:x.size]
+    x.flat[:len(specials)] = specials
     before = x.copy()
     x.setflags(write=False)
     with np.errstate(all="ignore"):
